@@ -1,0 +1,104 @@
+/**
+ * The local API's contract: every route, body and event, defined once. The node validates with
+ * these schemas at its edge; the extension imports the same module for its typed client.
+ * Import only types and schemas from here: nothing in this file touches the node's internals.
+ */
+import Type, { type Static, type TSchema } from "typebox";
+import { NodeSettingsSchema } from "../storage/settings.ts";
+
+export const API_PREFIX = "/api";
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+export type ErrorBody = Static<typeof ErrorBodySchema>;
+
+const SubsystemState = Type.Union([Type.Literal("starting"), Type.Literal("ready"), Type.Literal("off"), Type.Literal("error")]);
+export type SubsystemStateValue = Static<typeof SubsystemState>;
+
+export const WalletStatusSchema = Type.Object({
+  address: Type.Union([Type.String(), Type.Null()]),
+  state: Type.Union([Type.Literal("creating"), Type.Literal("unlocking"), Type.Literal("ready"), Type.Literal("error")]),
+  error: Type.Optional(Type.String()),
+});
+
+export const HealthSchema = Type.Object({
+  version: Type.String(),
+  peerId: Type.String(),
+  wallet: WalletStatusSchema,
+  chainId: Type.Union([Type.Integer(), Type.Null()]),
+  uptimeMs: Type.Integer({ minimum: 0 }),
+  pid: Type.Integer(),
+  dataDir: Type.String(),
+  peers: Type.Integer({ minimum: 0 }),
+  subsystems: Type.Object({
+    api: SubsystemState,
+    wallet: SubsystemState,
+    p2p: SubsystemState,
+    chain: SubsystemState,
+    ipfs: SubsystemState,
+  }),
+});
+export type Health = Static<typeof HealthSchema>;
+
+export const SettingsSchema = NodeSettingsSchema;
+export type Settings = Static<typeof SettingsSchema>;
+
+export const ShutdownSchema = Type.Object({ stopping: Type.Literal(true) });
+
+interface RouteDef {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  body?: TSchema;
+  response: TSchema;
+}
+
+/** Every HTTP route of the local API. The server registers from this table; the client calls by key. */
+export const Routes = {
+  health: { method: "GET", path: "/api/health", response: HealthSchema },
+  getSettings: { method: "GET", path: "/api/settings", response: SettingsSchema },
+  updateSettings: { method: "PATCH", path: "/api/settings", body: SettingsSchema, response: SettingsSchema },
+  shutdown: { method: "POST", path: "/api/node/shutdown", response: ShutdownSchema },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof Routes;
+type Def<K extends RouteName> = (typeof Routes)[K];
+export type RouteBody<K extends RouteName> = Def<K> extends { body: infer B extends TSchema } ? Static<B> : undefined;
+export type RouteResponse<K extends RouteName> = Static<Def<K>["response"]>;
+
+export const LogRecordSchema = Type.Object({
+  level: Type.Union([Type.Literal("trace"), Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error"), Type.Literal("fatal")]),
+  time: Type.Number(),
+  msg: Type.String(),
+  module: Type.Optional(Type.String()),
+});
+
+/** Everything the node pushes on the WebSocket `/api/events`; `hello` comes first on every connection. */
+export type LogRecord = Static<typeof LogRecordSchema>;
+
+export const NodeEventSchema = Type.Union([
+  Type.Object({ type: Type.Literal("hello"), health: HealthSchema }),
+  Type.Object({ type: Type.Literal("wallet"), wallet: WalletStatusSchema }),
+  Type.Object({ type: Type.Literal("settings"), settings: SettingsSchema }),
+  Type.Object({ type: Type.Literal("log"), record: LogRecordSchema }),
+  Type.Object({ type: Type.Literal("node.stopping"), reason: Type.String() }),
+]);
+export type NodeEvent = Static<typeof NodeEventSchema>;
+export type NodeEventType = NodeEvent["type"];
+export const EVENTS_PATH = "/api/events";
+
+/**
+ * The lock file `node.lock` in the data directory (mode 0600): how the editor and the CLI find a
+ * running node and the token it demands.
+ */
+export const LockFileSchema = Type.Object({
+  pid: Type.Integer({ minimum: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  token: Type.String({ minLength: 32 }),
+  version: Type.String(),
+  startedAt: Type.String(),
+});
+export type LockFile = Static<typeof LockFileSchema>;
+export const LOCK_FILE = "node.lock";

@@ -1,0 +1,172 @@
+import { join } from "node:path";
+import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
+import { KeyManager } from "./auth/index.ts";
+import { acquireLock, type HeldLock } from "./lockfile.ts";
+import { StateStore } from "./storage/index.ts";
+import type { NodeConfig } from "./utils/config.ts";
+import { AscendError, errorMessage } from "./utils/errors.ts";
+import { ensurePrivateDir } from "./utils/fs.ts";
+import { createLogger, type Logger, type NodeLogger } from "./utils/logger.ts";
+import { NODE_VERSION } from "./version.ts";
+
+export interface StartOptions {
+  config: NodeConfig;
+  password: string;
+  /** write logs to the console as well as the file (the CLI does; a spawned node has no console) */
+  console?: boolean;
+  /** called when the node stops on its own (API shutdown request, fatal wallet error) */
+  onStopped?: (exitCode: number) => void;
+}
+
+interface NodeParts {
+  config: NodeConfig;
+  log: Logger;
+  logs: NodeLogger;
+  lock: HeldLock;
+  keys: KeyManager;
+  state: StateStore;
+  events: EventBus;
+}
+
+/**
+ * One AscendNet node: takes the data directory's lock, loads keys and state, serves the local API,
+ * then unlocks the wallet in the background. `stop()` undoes all of it in reverse order.
+ */
+export class AscendNode {
+  private stopping: Promise<void> | undefined;
+  private readonly startedAt = Date.now();
+
+  private api: ApiServer | undefined;
+  readonly config: NodeConfig;
+  readonly log: Logger;
+  readonly keys: KeyManager;
+  readonly state: StateStore;
+  readonly events: EventBus;
+  private readonly logs: NodeLogger;
+  private readonly lock: HeldLock;
+  private readonly onStopped: ((code: number) => void) | undefined;
+
+  private constructor(parts: NodeParts, onStopped: ((code: number) => void) | undefined) {
+    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events } = parts);
+    this.onStopped = onStopped;
+  }
+
+  static async start(opts: StartOptions): Promise<AscendNode> {
+    const { config } = opts;
+    await ensurePrivateDir(config.dataDir);
+    await ensurePrivateDir(join(config.dataDir, "logs"));
+    const events = new EventBus();
+    const logs = createLogger({
+      level: config.logLevel,
+      dir: join(config.dataDir, "logs"),
+      console: opts.console ?? true,
+      onRecord: (record) => {
+        if (events.size > 0) events.emit({ type: "log", record: { level: record.level, time: record.time, msg: record.msg, ...(record.module ? { module: record.module } : {}) } });
+      },
+    });
+    const log = logs.logger;
+    let lock: HeldLock | undefined;
+    try {
+      lock = await acquireLock(config.dataDir, (old) =>
+        log.warn({ module: "node", stalePid: old?.pid }, `replacing a stale lock file${old ? ` left by pid ${old.pid}` : ""}`),
+      );
+      const keys = await KeyManager.open(config.dataDir);
+      if (keys.identityCreated) log.info({ module: "auth", peerId: keys.peerId }, "created a new node identity");
+      const state = await StateStore.open(config.dataDir);
+      const node = new AscendNode({ config, log, logs, lock, keys, state, events }, opts.onStopped);
+      await node.serve();
+      node.unlockWallet(opts.password);
+      return node;
+    } catch (err) {
+      log.error({ module: "node" }, errorMessage(err));
+      await lock?.release();
+      await logs.close();
+      throw err;
+    }
+  }
+
+  private async serve(): Promise<void> {
+    this.api = await startApiServer({
+      log: this.log.child({ module: "api" }),
+      token: this.lock.token,
+      port: this.config.apiPort,
+      services: {
+        health: () => this.health(),
+        events: this.events,
+        handlers: {
+          health: () => this.health(),
+          getSettings: () => this.state.state.settings,
+          updateSettings: async (patch) => {
+            const settings = await this.state.updateSettings(patch);
+            this.events.emit({ type: "settings", settings });
+            return settings;
+          },
+          shutdown: () => {
+            setImmediate(() => void this.stop("requested through the API").then(() => this.onStopped?.(0)));
+            return { stopping: true as const };
+          },
+        },
+      },
+    });
+    await this.lock.publish(this.api.port, NODE_VERSION);
+    this.log.info({ module: "node", port: this.api.port, peerId: this.keys.peerId, dataDir: this.config.dataDir, version: NODE_VERSION }, `API listening on http://127.0.0.1:${this.api.port}`);
+  }
+
+  private unlockWallet(password: string): void {
+    this.keys.onWalletChange((wallet) => this.events.emit({ type: "wallet", wallet }));
+    this.keys.startWallet(password).then(
+      (signer) => this.log.info({ module: "auth", address: signer.address }, "wallet ready"),
+      (err: unknown) => {
+        this.log.fatal({ module: "auth" }, errorMessage(err));
+        // A node that cannot sign is of no use to its user and must not pretend otherwise.
+        const code = err instanceof AscendError && err.code === "UNAUTHORIZED" ? 2 : 1;
+        void this.stop("the wallet could not be opened").then(() => this.onStopped?.(code));
+      },
+    );
+  }
+
+  get apiPort(): number {
+    return this.api?.port ?? 0;
+  }
+
+  get token(): string {
+    return this.lock.token;
+  }
+
+  health(): Health {
+    const wallet = this.keys.wallet;
+    return {
+      version: NODE_VERSION,
+      peerId: this.keys.peerId,
+      wallet,
+      chainId: null,
+      uptimeMs: Date.now() - this.startedAt,
+      pid: process.pid,
+      dataDir: this.config.dataDir,
+      peers: 0,
+      subsystems: {
+        api: this.stopping ? "off" : "ready",
+        wallet: wallet.state === "ready" ? "ready" : wallet.state === "error" ? "error" : "starting",
+        p2p: "off",
+        chain: "off",
+        ipfs: "off",
+      },
+    };
+  }
+
+  /** Graceful stop: tell clients, close the API, release the lock, flush the log. Safe to call twice. */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info({ module: "node", reason }, "stopping");
+      this.events.emit({ type: "node.stopping", reason });
+      try {
+        await this.api?.close();
+      } finally {
+        await this.lock.release();
+        this.log.info({ module: "node" }, "stopped");
+        await this.logs.close();
+      }
+    })();
+    return this.stopping;
+  }
+}

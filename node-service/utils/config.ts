@@ -1,0 +1,147 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import Type, { type Static } from "typebox";
+import { AscendError, errorMessage } from "./errors.ts";
+import { describeErrors } from "./schema.ts";
+
+const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
+const url = (description: string) => Type.String({ pattern: "^(https?|wss?)://[^\\s]+$", maxLength: 2048, description });
+
+/** Every setting a node reads, with its meaning. The CLI's --help and the docs come from here. */
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1, description: "folder for keys, state, logs and the lock file" }),
+    apiPort: port("local API port on 127.0.0.1 (0 picks a free one; the lock file records it)"),
+    p2pPort: port("libp2p TCP listen port (0 picks a free one)"),
+    chainRpc: Type.Optional(url("Ethereum JSON-RPC URL (unset: no chain)")),
+    ipfsApi: Type.Optional(url("Kubo RPC API URL (unset: embedded IPFS)")),
+    logLevel: Type.Union([Type.Literal("trace"), Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
+      description: "least severe level written to the logs",
+    }),
+    passwordFile: Type.Optional(Type.String({ minLength: 1, description: "file (mode 0600) holding the wallet keystore password" })),
+  },
+  { additionalProperties: false },
+);
+export type NodeConfig = Static<typeof ConfigSchema>;
+export type ConfigKey = keyof NodeConfig;
+
+export const DEFAULTS: NodeConfig = {
+  dataDir: join(homedir(), ".ascendnet"),
+  apiPort: 0,
+  p2pPort: 0,
+  logLevel: "info",
+};
+
+/** Environment variable for each key: ASCENDNET_DATA_DIR, ASCENDNET_API_PORT, ... */
+export function envName(key: ConfigKey): string {
+  return "ASCENDNET_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
+}
+
+const NUMERIC: ReadonlySet<ConfigKey> = new Set(["apiPort", "p2pPort"]);
+const KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
+
+type Layer = Partial<Record<ConfigKey, unknown>>;
+
+function fromVariables(vars: Record<string, string | undefined>): Layer {
+  const layer: Layer = {};
+  for (const key of KEYS) {
+    const raw = vars[envName(key)];
+    if (raw === undefined || raw === "") continue;
+    layer[key] = NUMERIC.has(key) ? numberOrRaw(raw) : raw;
+  }
+  return layer;
+}
+
+function numberOrRaw(raw: string): unknown {
+  return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+}
+
+function readJsonFile(path: string): Layer {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new AscendError("CONFIG", `cannot read config file ${path}: ${errorMessage(err)}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("top level must be an object");
+    return parsed as Layer;
+  } catch (err) {
+    throw new AscendError("CONFIG", `config file ${path} is not valid JSON (${errorMessage(err)}); fix or remove it`);
+  }
+}
+
+function readDotenv(path: string): Record<string, string> {
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new AscendError("CONFIG", `cannot read ${path}: ${errorMessage(err)}`);
+  }
+}
+
+export interface ConfigSources {
+  /** values given as command-line flags (highest precedence) */
+  flags?: Layer;
+  env?: Record<string, string | undefined>;
+  /** the .env file to read; default `.env` in the working directory */
+  dotenvPath?: string;
+  /** the JSON config file; default `config.json` in the data directory */
+  configPath?: string;
+}
+
+/**
+ * Resolves the node's configuration: flags > environment > .env file > config file > defaults.
+ * The data directory is resolved first because the default config file lives in it.
+ * Throws CONFIG naming every bad field and where it came from.
+ */
+export function loadConfig(sources: ConfigSources = {}): NodeConfig {
+  const flags = stripUndefined(sources.flags ?? {});
+  const env = fromVariables(sources.env ?? process.env);
+  const dotenv = fromVariables(readDotenv(resolve(sources.dotenvPath ?? ".env")));
+  const early = { ...DEFAULTS, ...dotenv, ...env, ...flags };
+  if (typeof early.dataDir !== "string" || early.dataDir === "") throw new AscendError("CONFIG", "dataDir must be a non-empty path");
+  const configPath = resolve(sources.configPath ?? join(early.dataDir, "config.json"));
+  const file = readJsonFile(configPath);
+
+  const layers: Array<[string, Layer]> = [
+    [`config file ${configPath}`, file],
+    [".env", dotenv],
+    ["environment", env],
+    ["flags", flags],
+  ];
+  const merged: Layer = { ...DEFAULTS };
+  const origin = new Map<ConfigKey, string>();
+  for (const [name, layer] of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      merged[k as ConfigKey] = v;
+      origin.set(k as ConfigKey, name);
+    }
+  }
+  const problems = describeErrors(ConfigSchema, merged);
+  if (problems.length > 0) {
+    const where = (line: string) => {
+      const key = KEYS.find((k) => line.startsWith(k + " ") || line.includes(`'${k}'`));
+      return key && origin.has(key) ? `${line} (from ${origin.get(key)})` : line;
+    };
+    throw new AscendError("CONFIG", `invalid configuration: ${problems.map(where).join("; ")}`);
+  }
+  const config = merged as NodeConfig;
+  config.dataDir = resolve(config.dataDir);
+  return config;
+}
+
+function stripUndefined(layer: Layer): Layer {
+  return Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined));
+}
+
+export function describeConfigKeys(): Array<{ key: ConfigKey; env: string; description: string }> {
+  return KEYS.map((key) => {
+    const s = ConfigSchema.properties[key] as { description?: string };
+    return { key, env: envName(key), description: s.description ?? "" };
+  });
+}
