@@ -43,10 +43,10 @@ function configOptions(cmd: Command): Command {
     .option("--env-file <file>", "dotenv file (default: ./.env)");
 }
 
-type Flags = Partial<Record<ConfigKey, unknown>> & { config?: string; envFile?: string; passwordStdin?: boolean };
+type Flags = Partial<Record<ConfigKey, unknown>> & { config?: string; envFile?: string; passwordStdin?: boolean; force?: boolean };
 
 function resolveConfig(flags: Flags) {
-  const { config, envFile, passwordStdin: _p, ...values } = flags;
+  const { config, envFile, passwordStdin: _stdin, force: _force, ...values } = flags;
   return loadConfig({ flags: values, ...(config ? { configPath: config } : {}), ...(envFile ? { dotenvPath: envFile } : {}) });
 }
 
@@ -54,27 +54,22 @@ async function startCommand(flags: Flags): Promise<void> {
   const config = resolveConfig(flags);
   const source = choosePasswordSource({ stdin: flags.passwordStdin === true, ...(config.passwordFile ? { passwordFile: config.passwordFile } : {}) });
   const password = await readPassword(source);
-  let exiting = false;
-  const node = await AscendNode.start({
-    config,
-    password,
-    onStopped: (code) => {
-      exiting = true;
-      process.exit(code);
-    },
-  });
+  // Signals are handled from the first moment: one that arrives while the node is still starting
+  // stops it as soon as it is up, rather than killing it half-way.
+  let stopRequested: string | undefined;
+  let node: AscendNode | undefined;
   const shutdown = (signal: string) => {
-    if (exiting) {
-      process.exit(130); // second signal: the operator insists
-    }
-    exiting = true;
-    node.stop(`received ${signal}`).then(
+    if (stopRequested) process.exit(130); // second signal: the operator insists
+    stopRequested = `received ${signal}`;
+    node?.stop(stopRequested).then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  node = await AscendNode.start({ config, password, onStopped: (code) => process.exit(code) });
+  if (stopRequested) await node.stop(stopRequested).then(() => process.exit(0));
 }
 
 async function statusCommand(flags: Flags): Promise<void> {

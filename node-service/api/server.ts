@@ -45,13 +45,17 @@ export async function startApiServer(opts: { log: Logger; token: string; port: n
   let port = opts.port;
   app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart ?? "body"));
   app.setErrorHandler(createErrorHandler(opts.log));
+  // only JSON bodies are part of the protocol; anything else is 415, not a string the schema rejects
+  app.removeContentTypeParser("text/plain");
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, "NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`));
+  // The WebSocket plugin first: its own onRequest hook marks upgrade requests so that a refused
+  // upgrade's socket is destroyed; registered after the guard, a refused upgrade leaks its socket.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook("onRequest", createGuard({ token: opts.token, port: () => port }));
   app.addHook("onResponse", async (req, reply) => {
     opts.log.debug({ method: req.method, url: req.url.split("?")[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "api");
   });
 
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get(EVENTS_PATH, { websocket: true }, (socket) => {
     const send = (e: NodeEvent) => {
       if (socket.bufferedAmount > MAX_SOCKET_BUFFER) return socket.terminate();

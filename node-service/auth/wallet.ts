@@ -1,6 +1,7 @@
+import { scrypt as nodeScrypt } from "node:crypto";
 import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { Wallet, HDNodeWallet, Mnemonic, getAddress, isHexString } from "ethers";
+import { Wallet, HDNodeWallet, Mnemonic, getAddress, isHexString, scrypt } from "ethers";
 import { AscendError, errorMessage } from "../utils/errors.ts";
 import { writeFileAtomic } from "../utils/fs.ts";
 import { assertPrivateFile } from "./identity.ts";
@@ -9,6 +10,16 @@ export const WALLET_FILE = "wallet.json";
 export const MIN_PASSWORD_LENGTH = 8;
 
 export type WalletSigner = Wallet | HDNodeWallet;
+
+// The keystore's scrypt (N = 2^17, 128 MiB) runs in OpenSSL on libuv's thread pool instead of in
+// JavaScript: the API keeps answering while the wallet unlocks, and the 128 MiB are returned to the
+// system afterwards instead of staying in the JavaScript heap.
+scrypt.register(
+  (password, salt, N, r, p, dkLen) =>
+    new Promise((resolve, reject) =>
+      nodeScrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+    ),
+);
 
 /** The address stored in the clear beside the encrypted key, so it can be shown before the slow unlock. */
 export async function readKeystoreAddress(dataDir: string): Promise<string | undefined> {
