@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { NodeConnection } from "./node/connection.ts";
 import type { KeystorePassword } from "./secrets.ts";
+import { NodeStatusPanel } from "./webviews/node_status_panel.ts";
 import { shortAddress } from "./status_bar.ts";
 
 interface Action extends vscode.QuickPickItem {
@@ -47,6 +48,7 @@ function statusItems(connection: NodeConnection, dataDir: string, logs: vscode.L
     { label: "$(folder) Data directory", description: dataDir, detail: "Reveal in the file explorer", run: () => vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(dataDir)) },
     { label: "", kind: vscode.QuickPickItemKind.Separator },
     { label: "$(debug-restart) Restart Node", run: () => vscode.commands.executeCommand("ascendnet.restartNode") },
+    { label: "$(dashboard) Open Node Dashboard", run: () => vscode.commands.executeCommand("ascendnet.openNodeDashboard") },
     { label: "$(output) Open Logs", run: () => logs.show() },
   );
   return items;
@@ -57,6 +59,7 @@ export function registerCommands(deps: {
   password: KeystorePassword;
   logs: vscode.LogOutputChannel;
   dataDir: () => string;
+  extensionUri: vscode.Uri;
 }): vscode.Disposable[] {
   const { connection, logs } = deps;
   return [
@@ -75,6 +78,7 @@ export function registerCommands(deps: {
       }),
     ),
     vscode.commands.registerCommand("ascendnet.openLogs", () => logs.show()),
+    vscode.commands.registerCommand("ascendnet.openNodeDashboard", () => NodeStatusPanel.show(deps.extensionUri, connection)),
     vscode.commands.registerCommand("ascendnet.setWalletPassword", async () => {
       const value = await vscode.window.showInputBox({
         title: "AscendNet: wallet keystore password",

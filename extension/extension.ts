@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): AscendNetApi {
     logs,
     statusBar,
     ...registerViews(),
-    ...registerCommands({ connection, password, logs, dataDir: () => settings.dataDir }),
+    ...registerCommands({ connection, password, logs, dataDir: () => settings.dataDir, extensionUri: context.extensionUri }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("ascendnet.dataDir")) {
         void vscode.window.showInformationMessage("AscendNet: reload the window to use the new data directory.", "Reload").then((a) => a && vscode.commands.executeCommand("workbench.action.reloadWindow"));

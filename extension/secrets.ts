@@ -17,7 +17,8 @@ export class KeystorePassword {
   async get(): Promise<string> {
     const stored = await this.secrets.get(KEY);
     if (stored) return stored;
-    const fresh = randomBytes(24).toString("base64url");
+    // A window started next to a headless node (npm run dev, a server) shares that node's password.
+    const fresh = process.env.ASCENDNET_PASSWORD || randomBytes(24).toString("base64url");
     await this.secrets.store(KEY, fresh);
     return fresh;
   }

@@ -1,0 +1,100 @@
+// Runs inside VS Code (code-server), in the same extension host as the AscendNet extension that was
+// installed from the packaged .vsix. Asserts what a user sees and relies on.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import type { AscendNetApi } from "../../../extension/extension.ts";
+import type { ConnectionState } from "../../../extension/node/connection.ts";
+import { log, pageStep } from "./page.ts";
+
+const EXTENSION_ID = "ascendnet.ascendnet";
+const dataDir = () => {
+  const d = process.env.ASCENDNET_DATA_DIR;
+  if (!d) throw new Error("the harness must set ASCENDNET_DATA_DIR to a fresh folder");
+  return d;
+};
+const readLockFile = () => JSON.parse(readFileSync(join(dataDir(), "node.lock"), "utf8")) as { pid: number; port: number; token: string };
+const connected = (s: ConnectionState) => s.kind === "connected";
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
+}
+
+describe("AscendNet extension in VS Code", function () {
+  this.timeout(60_000);
+  let api: AscendNetApi;
+
+  it("is installed from the package and activates lazily, on first use", async () => {
+    const ext = vscode.extensions.getExtension<AscendNetApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    assert.match(ext.extensionPath, /extensions[/\\]ascendnet\.ascendnet-/, "the copy under test is the installed .vsix");
+    assert.equal(ext.isActive, false, "nothing activated it before it was used");
+    const t0 = performance.now();
+    api = await ext.activate();
+    const activateMs = performance.now() - t0;
+    log(`ACTIVATION ${JSON.stringify({ activate_ms: Math.round(activateMs * 10) / 10, inner_ms: Math.round(api.activationMs * 10) / 10 })}`);
+    assert.ok(ext.isActive);
+  });
+
+  it("spawns its node and shows it connected in the status bar", async () => {
+    const state = await withTimeout(api.waitForState(connected), 30_000, "connecting to the node");
+    assert.equal(state.kind, "connected");
+    const lock = readLockFile();
+    const health = (await (await fetch(`http://127.0.0.1:${lock.port}/api/health`, { headers: { authorization: `Bearer ${lock.token}` } })).json()) as {
+      pid: number;
+      peerId: string;
+    };
+    assert.equal(state.kind === "connected" && state.health.peerId, health.peerId, "the extension talks to the node of the lock file");
+    const walletReady = await withTimeout(api.waitForState((s) => s.kind === "connected" && s.health.wallet.state === "ready"), 30_000, "the wallet");
+    const address = walletReady.kind === "connected" ? walletReady.health.wallet.address! : "";
+    const text = await pageStep<string>("statusBarText");
+    log(`status bar: ${text}`);
+    assert.match(text, /AscendNet · 0 peers · /);
+    assert.ok(text.includes(`${address.slice(0, 6)}…${address.slice(-4)}`), `status bar shows the wallet ${address}`);
+  });
+
+  it("contributes its commands under the AscendNet category", async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ["ascendnet.showNodeStatus", "ascendnet.restartNode", "ascendnet.openLogs", "ascendnet.openNodeDashboard", "ascendnet.setWalletPassword"]) {
+      assert.ok(all.includes(id), id);
+    }
+  });
+
+  it("shows its views with welcome content in the activity bar", async () => {
+    const text = await pageStep<string>("openAscendNetViews");
+    for (const view of ["Marketplace", "My Library", "Compute Jobs", "Network"]) assert.ok(text.toUpperCase().includes(view.toUpperCase()), `${view} view`);
+    assert.match(text, /No prompts in the catalog yet/);
+  });
+
+  it("opens the node dashboard webview", async () => {
+    await vscode.commands.executeCommand("ascendnet.openNodeDashboard");
+    const body = await pageStep<string>("dashboardText");
+    const s = api.state();
+    assert.ok(s.kind === "connected");
+    assert.match(body, /Connected · 0 peers/);
+    assert.ok(body.includes(s.health.peerId), "the dashboard shows the PeerId");
+  });
+
+  it("restarts the node on command, keeping its identity", async () => {
+    const before = api.state();
+    assert.ok(before.kind === "connected");
+    await vscode.commands.executeCommand("ascendnet.restartNode");
+    const after = await withTimeout(api.waitForState((s) => connected(s) && s.kind === "connected" && s.health.pid !== before.health.pid), 30_000, "restart");
+    assert.ok(after.kind === "connected");
+    assert.equal(after.health.peerId, before.health.peerId);
+    assert.equal(readLockFile().pid, after.health.pid);
+  });
+
+  it("brings the node back when it is killed", async () => {
+    const before = api.state();
+    assert.ok(before.kind === "connected");
+    process.kill(before.health.pid, "SIGKILL");
+    await withTimeout(api.waitForState((s) => s.kind !== "connected"), 10_000, "noticing the node died");
+    const after = await withTimeout(api.waitForState((s) => s.kind === "connected" && s.health.pid !== before.health.pid), 30_000, "respawn");
+    assert.ok(after.kind === "connected");
+    assert.equal(after.health.peerId, before.health.peerId);
+    const text = await pageStep<string>("statusBarText");
+    assert.match(text, /AscendNet · 0 peers/);
+  });
+});
