@@ -18,10 +18,14 @@ const FLAG_FOR: Record<ConfigKey, string> = {
   dataDir: "--data-dir <dir>",
   apiPort: "--api-port <port>",
   p2pPort: "--p2p-port <port>",
+  p2pHost: "--p2p-host <ip>",
   chainRpc: "--chain-rpc <url>",
   ipfsApi: "--ipfs-api <url>",
   logLevel: "--log-level <level>",
   passwordFile: "--password-file <file>",
+  bootstrap: "--bootstrap <multiaddr...>",
+  announce: "--announce <multiaddr...>",
+  mdns: "--no-mdns",
 };
 
 function intFlag(name: string) {
@@ -34,7 +38,8 @@ function intFlag(name: string) {
 function configOptions(cmd: Command): Command {
   for (const { key, env, description } of describeConfigKeys()) {
     const def = DEFAULTS[key];
-    const opt = new Option(FLAG_FOR[key], `${description} [env ${env}]${def !== undefined ? ` (default: ${def})` : ""}`);
+    const shownDefault = Array.isArray(def) ? (def.length ? def.join(",") : undefined) : def;
+    const opt = new Option(FLAG_FOR[key], `${description} [env ${env}]${shownDefault !== undefined ? ` (default: ${shownDefault})` : ""}`);
     if (key === "apiPort" || key === "p2pPort") opt.argParser(intFlag(FLAG_FOR[key].split(" ")[0]!));
     cmd.addOption(opt);
   }
@@ -47,6 +52,8 @@ type Flags = Partial<Record<ConfigKey, unknown>> & { config?: string; envFile?: 
 
 function resolveConfig(flags: Flags) {
   const { config, envFile, passwordStdin: _stdin, force: _force, ...values } = flags;
+  // a negatable flag reads `true` when absent; only an explicit --no-mdns belongs to the flags layer
+  if (values.mdns === true) delete values.mdns;
   return loadConfig({ flags: values, ...(config ? { configPath: config } : {}), ...(envFile ? { dotenvPath: envFile } : {}) });
 }
 

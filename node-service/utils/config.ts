@@ -15,12 +15,23 @@ export const ConfigSchema = Type.Object(
     dataDir: Type.String({ minLength: 1, description: "folder for keys, state, logs and the lock file" }),
     apiPort: port("local API port on 127.0.0.1 (0 picks a free one; the lock file records it)"),
     p2pPort: port("libp2p TCP listen port (0 picks a free one)"),
+    p2pHost: Type.String({
+      pattern: "^[0-9a-fA-F.:]+$",
+      maxLength: 64,
+      description: "IP address libp2p listens on; a loopback address keeps the node (and every peer it dials) on this machine",
+    }),
     chainRpc: Type.Optional(url("Ethereum JSON-RPC URL (unset: no chain)")),
     ipfsApi: Type.Optional(url("Kubo RPC API URL (unset: embedded IPFS)")),
     logLevel: Type.Union([Type.Literal("trace"), Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
       description: "least severe level written to the logs",
     }),
     passwordFile: Type.Optional(Type.String({ minLength: 1, description: "file (mode 0600) holding the wallet keystore password" })),
+    bootstrap: Type.Array(Type.String({ pattern: "^/", maxLength: 512 }), {
+      maxItems: 64,
+      description: "multiaddrs of peers to join through, with /p2p/<peerId> (comma-separated in the environment)",
+    }),
+    announce: Type.Array(Type.String({ pattern: "^/", maxLength: 512 }), { maxItems: 16, description: "multiaddrs to tell peers instead of the listen addresses" }),
+    mdns: Type.Boolean({ description: "find peers on the local network by multicast DNS" }),
   },
   { additionalProperties: false },
 );
@@ -31,7 +42,11 @@ export const DEFAULTS: NodeConfig = {
   dataDir: join(homedir(), ".ascendnet"),
   apiPort: 0,
   p2pPort: 0,
+  p2pHost: "0.0.0.0",
   logLevel: "info",
+  bootstrap: [],
+  announce: [],
+  mdns: true,
 };
 
 /** Environment variable for each key: ASCENDNET_DATA_DIR, ASCENDNET_API_PORT, ... */
@@ -40,6 +55,8 @@ export function envName(key: ConfigKey): string {
 }
 
 const NUMERIC: ReadonlySet<ConfigKey> = new Set(["apiPort", "p2pPort"]);
+const LISTS: ReadonlySet<ConfigKey> = new Set(["bootstrap", "announce"]);
+const BOOLEANS: ReadonlySet<ConfigKey> = new Set(["mdns"]);
 const KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
 
 type Layer = Partial<Record<ConfigKey, unknown>>;
@@ -49,9 +66,21 @@ function fromVariables(vars: Record<string, string | undefined>): Layer {
   for (const key of KEYS) {
     const raw = vars[envName(key)];
     if (raw === undefined || raw === "") continue;
-    layer[key] = NUMERIC.has(key) ? numberOrRaw(raw) : raw;
+    layer[key] = NUMERIC.has(key) ? numberOrRaw(raw) : LISTS.has(key) ? splitList(raw) : BOOLEANS.has(key) ? boolOrRaw(raw) : raw;
   }
   return layer;
+}
+
+function splitList(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+function boolOrRaw(raw: string): unknown {
+  const v = raw.trim().toLowerCase();
+  return ["true", "1", "yes", "on"].includes(v) ? true : ["false", "0", "no", "off"].includes(v) ? false : raw;
 }
 
 function numberOrRaw(raw: string): unknown {
