@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { packageExtension } from "../scripts/package.ts";
 import { runExtensionTests } from "../test/e2e/harness.ts";
-import { ROOT, tempDir } from "../test/helpers/node_process.ts";
+import { LOCAL_MESH_ENV, ROOT, tempDir } from "../test/helpers/node_process.ts";
 import { percentile, printTable } from "./_stats.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -32,7 +32,7 @@ for (let i = 0; i < RUNS; i++) {
       vsix,
       testsPath: join(import.meta.dirname, "extension-suite"),
       workspace: ws.path,
-      env: { ASCENDNET_DATA_DIR: join(data.path, "node") },
+      env: { ASCENDNET_DATA_DIR: join(data.path, "node"), ...LOCAL_MESH_ENV },
       pageSteps: { runtimeExtensionRow },
       echo: false,
     });

@@ -5,7 +5,7 @@ import { NodeConnection, type ConnectionState } from "./node/connection.ts";
 import { KeystorePassword } from "./secrets.ts";
 import { readSettings } from "./settings.ts";
 import { NodeStatusBar } from "./status_bar.ts";
-import { registerViews } from "./views/empty_views.ts";
+import { registerViews } from "./views/index.ts";
 
 /** What the extension hands to other extensions and to its own in-editor tests. */
 export interface AscendNetApi {
@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): AscendNetApi {
   context.subscriptions.push(
     logs,
     statusBar,
-    ...registerViews(),
+    ...registerViews(connection),
     ...registerCommands({ connection, password, logs, dataDir: () => settings.dataDir, extensionUri: context.extensionUri }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("ascendnet.dataDir")) {

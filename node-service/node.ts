@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
+import { startP2P, type P2PService } from "./p2p/index.ts";
 import { StateStore } from "./storage/index.ts";
 import type { NodeConfig } from "./utils/config.ts";
 import { AscendError, errorMessage } from "./utils/errors.ts";
@@ -20,6 +21,7 @@ export interface StartOptions {
 
 interface NodeParts {
   config: NodeConfig;
+  p2p: P2PService;
   log: Logger;
   logs: NodeLogger;
   lock: HeldLock;
@@ -42,12 +44,13 @@ export class AscendNode {
   readonly keys: KeyManager;
   readonly state: StateStore;
   readonly events: EventBus;
+  readonly p2p: P2PService;
   private readonly logs: NodeLogger;
   private readonly lock: HeldLock;
   private readonly onStopped: ((code: number) => void) | undefined;
 
   private constructor(parts: NodeParts, onStopped: ((code: number) => void) | undefined) {
-    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events } = parts);
+    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p } = parts);
     this.onStopped = onStopped;
   }
 
@@ -66,6 +69,7 @@ export class AscendNode {
     });
     const log = logs.logger;
     let lock: HeldLock | undefined;
+    let p2p: P2PService | undefined;
     try {
       lock = await acquireLock(config.dataDir, (old) =>
         log.warn({ module: "node", stalePid: old?.pid }, `replacing a stale lock file${old ? ` left by pid ${old.pid}` : ""}`),
@@ -73,12 +77,26 @@ export class AscendNode {
       const keys = await KeyManager.open(config.dataDir);
       if (keys.identityCreated) log.info({ module: "auth", peerId: keys.peerId }, "created a new node identity");
       const state = await StateStore.open(config.dataDir);
-      const node = new AscendNode({ config, log, logs, lock, keys, state, events }, opts.onStopped);
+      p2p = await startP2P({
+        privateKey: keys.identity.privateKey,
+        host: config.p2pHost,
+        port: config.p2pPort,
+        announce: config.announce,
+        bootstrap: config.bootstrap,
+        mdns: config.mdns,
+        agentVersion: `ascendnet/${NODE_VERSION}`,
+        log,
+      }).catch((err: unknown) => {
+        throw new AscendError("CONFIG", `the mesh cannot listen on ${config.p2pHost}:${config.p2pPort}: ${errorMessage(err)}`);
+      });
+      p2p.onPeerChange((c) => events.emit({ type: "peer", action: c.action, peer: c.peer }));
+      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p }, opts.onStopped);
       await node.serve();
       node.unlockWallet(opts.password);
       return node;
     } catch (err) {
       log.error({ module: "node" }, errorMessage(err));
+      await p2p?.stop().catch(() => undefined);
       await lock?.release();
       await logs.close();
       throw err;
@@ -101,6 +119,7 @@ export class AscendNode {
             this.events.emit({ type: "settings", settings });
             return settings;
           },
+          networkPeers: () => ({ peerId: this.p2p.peerId, addresses: this.p2p.addresses(), peers: this.p2p.peers() }),
           shutdown: () => {
             setImmediate(() => void this.stop("requested through the API").then(() => this.onStopped?.(0)));
             return { stopping: true as const };
@@ -143,11 +162,11 @@ export class AscendNode {
       uptimeMs: Date.now() - this.startedAt,
       pid: process.pid,
       dataDir: this.config.dataDir,
-      peers: 0,
+      peers: this.p2p.peerCount,
       subsystems: {
         api: this.stopping ? "off" : "ready",
         wallet: wallet.state === "ready" ? "ready" : wallet.state === "error" ? "error" : "starting",
-        p2p: "off",
+        p2p: this.stopping ? "off" : "ready",
         chain: "off",
         ipfs: "off",
       },
@@ -161,6 +180,7 @@ export class AscendNode {
       this.events.emit({ type: "node.stopping", reason });
       try {
         await this.api?.close();
+        await this.p2p.stop();
       } finally {
         await this.lock.release();
         this.log.info({ module: "node" }, "stopped");

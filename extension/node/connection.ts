@@ -172,6 +172,10 @@ export class NodeConnection {
     if (this.current.kind === "connected") {
       if (e.type === "hello") this.setState({ kind: "connected", health: e.health });
       if (e.type === "wallet") this.setState({ kind: "connected", health: { ...this.current.health, wallet: e.wallet } });
+      if (e.type === "peer" && e.action !== "updated") {
+        const peers = Math.max(0, this.current.health.peers + (e.action === "connected" ? 1 : -1));
+        this.setState({ kind: "connected", health: { ...this.current.health, peers } });
+      }
     }
     for (const l of this.eventListeners) l(e);
   }

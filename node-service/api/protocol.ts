@@ -43,6 +43,23 @@ export const HealthSchema = Type.Object({
 });
 export type Health = Static<typeof HealthSchema>;
 
+export const PeerInfoSchema = Type.Object({
+  peerId: Type.String(),
+  addresses: Type.Array(Type.String()),
+  latencyMs: Type.Union([Type.Number(), Type.Null()]),
+  score: Type.Number(),
+  agentVersion: Type.Union([Type.String(), Type.Null()]),
+  since: Type.Integer(),
+});
+export type PeerInfo = Static<typeof PeerInfoSchema>;
+
+export const NetworkPeersSchema = Type.Object({
+  peerId: Type.String(),
+  /** addresses other nodes can bootstrap from, each ending in /p2p/<peerId> */
+  addresses: Type.Array(Type.String()),
+  peers: Type.Array(PeerInfoSchema),
+});
+
 export const SettingsSchema = NodeSettingsSchema;
 export type Settings = Static<typeof SettingsSchema>;
 
@@ -61,6 +78,7 @@ export const Routes = {
   getSettings: { method: "GET", path: "/api/settings", response: SettingsSchema },
   updateSettings: { method: "PATCH", path: "/api/settings", body: SettingsSchema, response: SettingsSchema },
   shutdown: { method: "POST", path: "/api/node/shutdown", response: ShutdownSchema },
+  networkPeers: { method: "GET", path: "/api/network/peers", response: NetworkPeersSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof Routes;
@@ -83,6 +101,7 @@ export const NodeEventSchema = Type.Union([
   Type.Object({ type: Type.Literal("wallet"), wallet: WalletStatusSchema }),
   Type.Object({ type: Type.Literal("settings"), settings: SettingsSchema }),
   Type.Object({ type: Type.Literal("log"), record: LogRecordSchema }),
+  Type.Object({ type: Type.Literal("peer"), action: Type.Union([Type.Literal("connected"), Type.Literal("updated"), Type.Literal("disconnected")]), peer: PeerInfoSchema }),
   Type.Object({ type: Type.Literal("node.stopping"), reason: Type.String() }),
 ]);
 export type NodeEvent = Static<typeof NodeEventSchema>;

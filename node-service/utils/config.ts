@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { multiaddr } from "@multiformats/multiaddr";
 import { parse as parseDotenv } from "dotenv";
 import Type, { type Static } from "typebox";
 import { AscendError, errorMessage } from "./errors.ts";
@@ -161,7 +162,27 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
   }
   const config = merged as NodeConfig;
   config.dataDir = resolve(config.dataDir);
+  checkMultiaddrs(config, origin);
   return config;
+}
+
+/** Multiaddrs that parse, and bootstrap entries that name the peer (/p2p/<peerId>) so the dial is authenticated. */
+function checkMultiaddrs(config: NodeConfig, origin: Map<ConfigKey, string>): void {
+  for (const key of ["bootstrap", "announce"] as const) {
+    config[key].forEach((value, i) => {
+      let ok = true;
+      try {
+        const ma = multiaddr(value);
+        if (key === "bootstrap" && !ma.getComponents().some((c) => c.name === "p2p")) ok = false;
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        const need = key === "bootstrap" ? "a multiaddr ending in /p2p/<peerId>" : "a multiaddr";
+        throw new AscendError("CONFIG", `invalid configuration: ${key}.${i} '${value}' is not ${need} (from ${origin.get(key) ?? "defaults"})`);
+      }
+    });
+  }
 }
 
 function stripUndefined(layer: Layer): Layer {

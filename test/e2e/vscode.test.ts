@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { ROOT, tempDir } from "../helpers/node_process.ts";
+import { LOCAL_MESH_ENV, ROOT, tempDir } from "../helpers/node_process.ts";
 import { runExtensionTests } from "./harness.ts";
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
@@ -23,6 +23,13 @@ export const pageSteps = {
     const sidebar = page.locator(".part.sidebar");
     await sidebar.getByText("No prompts in the catalog yet", { exact: false }).first().waitFor({ state: "visible", timeout: 15_000 });
     return sidebar.innerText();
+  },
+  networkViewText: async (page: Page, expected: unknown) => {
+    const view = page.locator(".part.sidebar .pane", { has: page.locator(".pane-header", { hasText: /network/i }) });
+    await view.getByText(String(expected), { exact: false }).first().waitFor({ state: "visible", timeout: 20_000 });
+    // the description (latency, agent) follows once identify and ping have answered
+    await view.getByText("ascendnet/", { exact: false }).first().waitFor({ state: "visible", timeout: 20_000 });
+    return view.innerText();
   },
   dashboardText: async (page: Page) => {
     // webview content lives in nested iframes; wait for the Preact app to render its summary
@@ -51,13 +58,13 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         vsix: VSIX,
         testsPath: join(import.meta.dirname, "suite"),
         workspace: workspace.path,
-        env: { ASCENDNET_DATA_DIR: join(data.path, "node") },
+        env: { ASCENDNET_DATA_DIR: join(data.path, "node"), ...LOCAL_MESH_ENV },
         screenshotPath: join(ARTIFACTS, "vscode-e2e.png"),
         pageSteps,
         timeoutMs: 240_000,
       });
       assert.equal(result.exitCode, 0, `the in-editor suite failed:\n${result.report}`);
-      assert.match(result.report, /7 passing/);
+      assert.match(result.report, /8 passing/);
       assert.ok(result.screenshot && existsSync(result.screenshot), "a screenshot is saved as an artifact");
     } finally {
       data.remove();

@@ -10,6 +10,9 @@ export const ROOT = join(import.meta.dirname, "../..");
 export const CLI = join(ROOT, "dist/node-service/cli.mjs");
 export const PASSWORD = "correct horse battery staple";
 
+/** Every node a test starts stays on loopback and never multicasts (mDNS reaches the whole LAN). */
+export const LOCAL_MESH_ENV = { ASCENDNET_P2P_HOST: "127.0.0.1", ASCENDNET_MDNS: "false" };
+
 export function tempDir(prefix = "ascendnet-test-"): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
@@ -24,7 +27,7 @@ export interface RunResult {
 /** Runs the CLI to completion (for commands that end, or nodes that refuse to start). */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: "1", ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: "1", ...LOCAL_MESH_ENV, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -58,7 +61,7 @@ export class NodeProcess {
 
   static start(dataDir: string, opts: { args?: string[]; env?: NodeJS.ProcessEnv; password?: string } = {}): NodeProcess {
     const child = spawn(process.execPath, [CLI, "node", "start", "--data-dir", dataDir, "--password-stdin", ...(opts.args ?? [])], {
-      env: { ...process.env, NO_COLOR: "1", ...opts.env },
+      env: { ...process.env, NO_COLOR: "1", ...LOCAL_MESH_ENV, ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     child.stdin?.end((opts.password ?? PASSWORD) + "\n");

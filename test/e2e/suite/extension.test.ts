@@ -1,7 +1,9 @@
 // Runs inside VS Code (code-server), in the same extension host as the AscendNet extension that was
 // installed from the packaged .vsix. Asserts what a user sees and relies on.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { AscendNetApi } from "../../../extension/extension.ts";
@@ -65,6 +67,32 @@ describe("AscendNet extension in VS Code", function () {
     const text = await pageStep<string>("openAscendNetViews");
     for (const view of ["Marketplace", "My Library", "Compute Jobs", "Network"]) assert.ok(text.toUpperCase().includes(view.toUpperCase()), `${view} view`);
     assert.match(text, /No prompts in the catalog yet/);
+  });
+
+  it("lists a peer that joins in the Network view, live", async () => {
+    const lock = readLockFile();
+    const self = (await (await fetch(`http://127.0.0.1:${lock.port}/api/network/peers`, { headers: { authorization: `Bearer ${lock.token}` } })).json()) as {
+      addresses: string[];
+    };
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const peerDir = mkdtempSync(join(tmpdir(), "ascendnet-e2e-peer-"));
+    // a second node, started the way an operator would, joining through this editor's node
+    const peer = spawn(process.execPath, [join(ext.extensionPath, "dist/node-service/cli.mjs"), "node", "start", "--data-dir", peerDir, "--password-stdin", "--bootstrap", self.addresses[0]!], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", ASCENDNET_P2P_HOST: "127.0.0.1", ASCENDNET_MDNS: "false" },
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    peer.stdin.end("peer-password-123\n");
+    try {
+      const text = await pageStep<string>("networkViewText", "12D3KooW");
+      log(`network view: ${text.replace(/\s+/g, " ")}`);
+      assert.match(text, /12D3KooW.{0,3}…/, "the peer's short id is listed");
+      assert.match(text, /ascendnet\/0\.1\.0/, "with its agent version");
+      assert.match(await pageStep<string>("statusBarText"), /AscendNet · 1 peer · /, "the status bar counts it");
+    } finally {
+      peer.kill("SIGTERM");
+      await new Promise((r) => peer.once("exit", r));
+      rmSync(peerDir, { recursive: true, force: true });
+    }
   });
 
   it("opens the node dashboard webview", async () => {

@@ -1,0 +1,73 @@
+import { bootstrap } from "@libp2p/bootstrap";
+import { gossipsub } from "@libp2p/gossipsub";
+import { identify, identifyPush } from "@libp2p/identify";
+import type { PrivateKey } from "@libp2p/interface";
+import { kadDHT, passthroughMapper, removePublicAddressesMapper } from "@libp2p/kad-dht";
+import { mdns } from "@libp2p/mdns";
+import { noise } from "@libp2p/noise";
+import { ping } from "@libp2p/ping";
+import { tcp } from "@libp2p/tcp";
+import { yamux } from "@libp2p/yamux";
+import type { Multiaddr } from "@multiformats/multiaddr";
+import { createLibp2p } from "libp2p";
+
+export const PROTOCOL_PREFIX = "/ascendnet";
+
+export interface Libp2pOptions {
+  privateKey: PrivateKey;
+  host: string;
+  port: number;
+  announce: string[];
+  bootstrap: string[];
+  mdns: boolean;
+  agentVersion: string;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "::1" || host.startsWith("127.");
+}
+
+/** True for /ip4/127.x and /ip6/::1 addresses: the only ones a loopback-only node may dial. */
+function loopbackAddress(ma: Multiaddr): boolean {
+  const [first] = ma.getComponents();
+  return (first?.name === "ip4" && first.value?.startsWith("127.")) || (first?.name === "ip6" && first.value === "::1");
+}
+
+/**
+ * The libp2p node: TCP, noise, yamux, identify, ping, Kademlia under /ascendnet, gossipsub with
+ * strict signing, discovery through the configured bootstrap peers and (optionally) mDNS. Nothing
+ * public is dialled unless configured. Created unstarted so that listeners attach before traffic.
+ */
+export function buildLibp2p(opts: Libp2pOptions) {
+  const loopbackOnly = isLoopback(opts.host);
+  const ipVersion = opts.host.includes(":") ? "ip6" : "ip4";
+  return createLibp2p({
+    privateKey: opts.privateKey,
+    start: false,
+    nodeInfo: { name: "ascendnet", version: opts.agentVersion.split("/")[1] ?? "0", userAgent: opts.agentVersion },
+    addresses: { listen: [`/${ipVersion}/${opts.host}/tcp/${opts.port}`], announce: opts.announce },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [
+      ...(opts.bootstrap.length > 0 ? [bootstrap({ list: opts.bootstrap, timeout: 0 })] : []),
+      ...(opts.mdns ? [mdns({ serviceTag: "ascendnet.local" })] : []),
+    ],
+    // A node bound to loopback is a local mesh (tests, a devnet): it never dials beyond this machine.
+    connectionGater: loopbackOnly ? { denyDialMultiaddr: (ma: Multiaddr) => !loopbackAddress(ma) } : {},
+    services: {
+      identify: identify(),
+      identifyPush: identifyPush(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: `${PROTOCOL_PREFIX}/kad/1.0.0`,
+        clientMode: false,
+        // the default mapper drops loopback and LAN addresses, which is all a local mesh has
+        peerInfoMapper: loopbackOnly ? removePublicAddressesMapper : passthroughMapper,
+      }),
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ignoreDuplicatePublishError: true }),
+    },
+  });
+}
+
+export type AscendLibp2p = Awaited<ReturnType<typeof buildLibp2p>>;
