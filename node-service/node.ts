@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
+import { CatalogService, makeWalletProof } from "./catalog/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
 import { startP2P, type P2PService } from "./p2p/index.ts";
 import { StateStore } from "./storage/index.ts";
@@ -22,6 +23,7 @@ export interface StartOptions {
 interface NodeParts {
   config: NodeConfig;
   p2p: P2PService;
+  catalog: CatalogService;
   log: Logger;
   logs: NodeLogger;
   lock: HeldLock;
@@ -45,12 +47,13 @@ export class AscendNode {
   readonly state: StateStore;
   readonly events: EventBus;
   readonly p2p: P2PService;
+  readonly catalog: CatalogService;
   private readonly logs: NodeLogger;
   private readonly lock: HeldLock;
   private readonly onStopped: ((code: number) => void) | undefined;
 
   private constructor(parts: NodeParts, onStopped: ((code: number) => void) | undefined) {
-    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p } = parts);
+    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p, catalog: this.catalog } = parts);
     this.onStopped = onStopped;
   }
 
@@ -90,7 +93,14 @@ export class AscendNode {
         throw new AscendError("CONFIG", `the mesh cannot listen on ${config.p2pHost}:${config.p2pPort}: ${errorMessage(err)}`);
       });
       p2p.onPeerChange((c) => events.emit({ type: "peer", action: c.action, peer: c.peer }));
-      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p }, opts.onStopped);
+      const catalog = new CatalogService({
+        p2p,
+        log,
+        onMisbehaviour: (peer, reason) => log.warn({ module: "catalog", peer }, `dropped from a peer: ${reason}`),
+      });
+      catalog.onChange((c) => events.emit({ type: "catalog", ...c }));
+      await catalog.start();
+      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p, catalog }, opts.onStopped);
       await node.serve();
       node.unlockWallet(opts.password);
       return node;
@@ -120,6 +130,9 @@ export class AscendNode {
             return settings;
           },
           networkPeers: () => ({ peerId: this.p2p.peerId, addresses: this.p2p.addresses(), peers: this.p2p.peers() }),
+          publishRecord: async (input) => ({ record: await this.catalog.publish(input) }),
+          catalogDigest: () => ({ digest: this.catalog.store.digest(), size: this.catalog.store.size }),
+          listPrompts: (query) => this.catalog.search.query(query),
           shutdown: () => {
             setImmediate(() => void this.stop("requested through the API").then(() => this.onStopped?.(0)));
             return { stopping: true as const };
@@ -133,7 +146,13 @@ export class AscendNode {
 
   private unlockWallet(password: string): void {
     this.keys.onWalletChange((wallet) => this.events.emit({ type: "wallet", wallet }));
-    this.keys.startWallet(password).then(
+    this.keys
+      .startWallet(password)
+      .then(async (signer) => {
+        this.catalog.setSigningKeys({ privateKey: this.keys.identity.privateKey, walletProof: await makeWalletProof(signer, this.keys.peerId) });
+        return signer;
+      })
+      .then(
       (signer) => this.log.info({ module: "auth", address: signer.address }, "wallet ready"),
       (err: unknown) => {
         this.log.fatal({ module: "auth" }, errorMessage(err));
@@ -180,6 +199,7 @@ export class AscendNode {
       this.events.emit({ type: "node.stopping", reason });
       try {
         await this.api?.close();
+        this.catalog.stop();
         await this.p2p.stop();
       } finally {
         await this.lock.release();

@@ -42,11 +42,18 @@ export class ApiClient {
     const def = Routes[route];
     const headers: Record<string, string> = { authorization: `Bearer ${this.endpoint.token}` };
     const init: RequestInit = { method: def.method, headers, signal: AbortSignal.timeout(10_000) };
-    if (body.length > 0) {
+    let query = "";
+    if (body.length > 0 && "query" in def) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(body[0] as Record<string, unknown>)) {
+        for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined) params.append(k, String(item));
+      }
+      query = `?${params.toString()}`;
+    } else if (body.length > 0) {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(body[0]);
     }
-    const res = await fetch(`http://127.0.0.1:${this.endpoint.port}${def.path}`, init);
+    const res = await fetch(`http://127.0.0.1:${this.endpoint.port}${def.path}${query}`, init);
     const data: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
       const err = (data as ErrorBody | undefined)?.error;

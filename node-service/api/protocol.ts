@@ -4,6 +4,8 @@
  * Import only types and schemas from here: nothing in this file touches the node's internals.
  */
 import Type, { type Static, type TSchema } from "typebox";
+import { CatalogRecordSchema, RECORD_KINDS } from "../catalog/records.ts";
+import { SearchQuerySchema } from "../catalog/search.ts";
 import { NodeSettingsSchema } from "../storage/settings.ts";
 
 export const API_PREFIX = "/api";
@@ -60,6 +62,29 @@ export const NetworkPeersSchema = Type.Object({
   peers: Type.Array(PeerInfoSchema),
 });
 
+export const PublishRecordSchema = Type.Object(
+  {
+    kind: Type.Enum(RECORD_KINDS),
+    /** local name: the record id becomes `<peerId>:<name>` */
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    body: Type.Optional(Type.Unknown()),
+    deleted: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export const RecordResponseSchema = Type.Object({ record: CatalogRecordSchema });
+export const CatalogDigestSchema = Type.Object({ digest: Type.String(), size: Type.Integer({ minimum: 0 }) });
+export const PromptListSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  items: Type.Array(
+    Type.Object({
+      record: CatalogRecordSchema,
+      rating: Type.Object({ count: Type.Integer(), average: Type.Union([Type.Number(), Type.Null()]) }),
+      score: Type.Optional(Type.Number()),
+    }),
+  ),
+});
+
 export const SettingsSchema = NodeSettingsSchema;
 export type Settings = Static<typeof SettingsSchema>;
 
@@ -68,7 +93,10 @@ export const ShutdownSchema = Type.Object({ stopping: Type.Literal(true) });
 interface RouteDef {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
+  /** JSON body (POST, PATCH) */
   body?: TSchema;
+  /** query string (GET); the handler receives it as its input */
+  query?: TSchema;
   response: TSchema;
 }
 
@@ -79,11 +107,18 @@ export const Routes = {
   updateSettings: { method: "PATCH", path: "/api/settings", body: SettingsSchema, response: SettingsSchema },
   shutdown: { method: "POST", path: "/api/node/shutdown", response: ShutdownSchema },
   networkPeers: { method: "GET", path: "/api/network/peers", response: NetworkPeersSchema },
+  publishRecord: { method: "POST", path: "/api/catalog/records", body: PublishRecordSchema, response: RecordResponseSchema },
+  catalogDigest: { method: "GET", path: "/api/catalog/digest", response: CatalogDigestSchema },
+  listPrompts: { method: "GET", path: "/api/prompts/list", query: SearchQuerySchema, response: PromptListSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof Routes;
 type Def<K extends RouteName> = (typeof Routes)[K];
-export type RouteBody<K extends RouteName> = Def<K> extends { body: infer B extends TSchema } ? Static<B> : undefined;
+export type RouteBody<K extends RouteName> = Def<K> extends { body: infer B extends TSchema }
+  ? Static<B>
+  : Def<K> extends { query: infer Q extends TSchema }
+    ? Static<Q>
+    : undefined;
 export type RouteResponse<K extends RouteName> = Static<Def<K>["response"]>;
 
 export const LogRecordSchema = Type.Object({
@@ -103,6 +138,13 @@ export const NodeEventSchema = Type.Union([
   Type.Object({ type: Type.Literal("log"), record: LogRecordSchema }),
   Type.Object({ type: Type.Literal("peer"), action: Type.Union([Type.Literal("connected"), Type.Literal("updated"), Type.Literal("disconnected")]), peer: PeerInfoSchema }),
   Type.Object({ type: Type.Literal("node.stopping"), reason: Type.String() }),
+  Type.Object({
+    type: Type.Literal("catalog"),
+    action: Type.Union([Type.Literal("added"), Type.Literal("updated"), Type.Literal("deleted")]),
+    kind: Type.Enum(RECORD_KINDS),
+    id: Type.String(),
+    version: Type.Integer(),
+  }),
 ]);
 export type NodeEvent = Static<typeof NodeEventSchema>;
 export type NodeEventType = NodeEvent["type"];

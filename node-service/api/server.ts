@@ -72,8 +72,8 @@ export async function startApiServer(opts: { log: Logger; token: string; port: n
     app.route({
       method: def.method,
       url: def.path,
-      schema: { ...("body" in def ? { body: def.body } : {}) },
-      handler: async (req) => handler(req.body),
+      schema: { ...("body" in def ? { body: def.body } : {}), ...("query" in def ? { querystring: def.query } : {}) },
+      handler: async (req) => handler("query" in def ? req.query : req.body),
     });
   }
 

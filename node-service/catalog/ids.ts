@@ -4,7 +4,7 @@
  * two nodes would keep different owners for the same key.
  */
 import { createHash } from "node:crypto";
-import type { RecordKind } from "./records.ts";
+import { PEER_ID_PATTERN, RECORD_KINDS, type RecordKind } from "./records.ts";
 
 const LOCAL_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
 
@@ -35,8 +35,10 @@ export function recordKey(kind: RecordKind, id: string): string {
   return `${kind}:${id}`;
 }
 
-export function parseRecordKey(key: string): { kind: string; id: string } | undefined {
-  const colon = key.indexOf(":");
-  if (colon <= 0) return undefined;
-  return { kind: key.slice(0, colon), id: key.slice(colon + 1) };
+const RECORD_KEY = new RegExp(`^(${RECORD_KINDS.join("|")}):(${PEER_ID_PATTERN}(:[A-Za-z0-9._~-]{1,64})?)$`);
+
+/** The (kind, id) of a well-formed key; undefined for anything a valid record could not have. */
+export function parseRecordKey(key: string): { kind: RecordKind; id: string } | undefined {
+  const m = RECORD_KEY.exec(key);
+  return m ? { kind: m[1] as RecordKind, id: m[2]! } : undefined;
 }

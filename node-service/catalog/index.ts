@@ -39,3 +39,5 @@ export { signRecord, verifyRecord, decodeRecord, encodeRecord, recordHash, isVer
 export { CatalogStore, type ApplyResult, type ApplySummary, type ChangeListener } from "./store.ts";
 export { BUCKET_COUNT, SyncEntrySchema, BucketDigestsSchema, BucketIndexSchema, type SyncEntry } from "./buckets.ts";
 export { CatalogSearch, SearchQuerySchema, SEARCH_SORTS, MAX_SEARCH_LIMIT, type SearchQuery, type SearchSort, type SearchHit, type SearchResult, type RatingSummary } from "./search.ts";
+export { CatalogService, type CatalogChange } from "./service.ts";
+export { CATALOG_TOPIC, SYNC_PROTOCOL } from "./replicator.ts";

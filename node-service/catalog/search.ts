@@ -7,11 +7,11 @@ import MiniSearch from "minisearch";
 import Type, { type Static } from "typebox";
 import { Compile } from "typebox/compile";
 import { AscendError } from "../utils/errors.ts";
-import { describeErrors } from "../utils/schema.ts";
 import { TagSchema, type PromptRecord } from "./records.ts";
 import type { VerifiedRecord } from "./signing.ts";
 import { SortedList } from "./sorted.ts";
 import type { CatalogStore } from "./store.ts";
+import { schemaProblems } from "./validate.ts";
 
 export const SEARCH_SORTS = ["relevance", "newest", "price-asc", "price-desc", "rating"] as const;
 export const MAX_SEARCH_LIMIT = 100;
@@ -69,6 +69,13 @@ const bestRatedFirst = (a: Listing, b: Listing) => average(b) - average(a) || b.
 
 const checkQuery = Compile(SearchQuerySchema);
 
+// Words in nearly every listing: they make the index larger and a query slower and select nothing.
+const STOP_WORDS = new Set("a an and are as at be by for from in into is it its of on or that the this to with you your".split(" "));
+const processTerm = (term: string) => {
+  const t = term.toLowerCase();
+  return STOP_WORDS.has(t) ? null : t;
+};
+
 export class CatalogSearch {
   private readonly listings = new Map<string, Listing>();
   private readonly ratings = new Map<string, { sum: number; count: number }>();
@@ -78,7 +85,9 @@ export class CatalogSearch {
   private readonly text = new MiniSearch<{ id: string; title: string; tags: string; model: string; description: string }>({
     fields: ["title", "tags", "model", "description"],
     storeFields: [],
+    processTerm,
     searchOptions: {
+      processTerm,
       boost: { title: 3, tags: 2, model: 2 },
       // every word must match (a search box narrows as one types); the last may be a prefix
       combineWith: "AND",
@@ -113,7 +122,7 @@ export class CatalogSearch {
 
   /** Validates `input` against SearchQuerySchema (BAD_REQUEST naming the field) and runs it. */
   query(input: SearchQuery = {}): SearchResult {
-    if (!checkQuery.Check(input)) throw new AscendError("BAD_REQUEST", `search query: ${describeErrors(SearchQuerySchema, input).join("; ")}`);
+    if (!checkQuery.Check(input)) throw new AscendError("BAD_REQUEST", `search query: ${schemaProblems(checkQuery, input).join("; ")}`);
     const text = input.text?.trim() ?? "";
     const sort = input.sort ?? (text ? "relevance" : "newest");
     const offset = input.offset ?? 0;

@@ -123,8 +123,8 @@ export class CatalogStore {
   missing(remote: Iterable<SyncEntry>): string[] {
     const out = new Set<string>();
     for (const [key, version, hash] of remote) {
-      const parsed = parseRecordKey(key);
-      if (!parsed || !(RECORD_KINDS as readonly string[]).includes(parsed.kind)) continue;
+      // a key no valid record can have is not worth a request
+      if (!parseRecordKey(key)) continue;
       const mine = this.slots.get(key);
       if (!mine || compareRecords(version, hash, mine.record.version, mine.hash) > 0) out.add(key);
     }

@@ -3,7 +3,7 @@
  * the field, so a rejected record in a log says what to fix.
  */
 import type { TSchema } from "typebox";
-import { Compile } from "typebox/compile";
+import { Compile, type Validator } from "typebox/compile";
 import type { TLocalizedValidationError } from "typebox/error";
 import { getAddress } from "ethers";
 import { bidId, jobStatusId, ratingId, idOwner } from "./ids.ts";
@@ -12,7 +12,7 @@ import { LIVE_SCHEMAS, RECORD_KINDS, TombstoneRecordSchema, type CatalogRecord, 
 const UINT256_MAX = (1n << 256n) - 1n;
 
 // Compiled once: the catch-up after a restart checks thousands of records.
-const liveValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, Compile(LIVE_SCHEMAS[k])])) as Record<RecordKind, ReturnType<typeof Compile>>;
+const liveValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, Compile(LIVE_SCHEMAS[k])])) as Record<RecordKind, Validator>;
 const tombstoneValidator = Compile(TombstoneRecordSchema);
 
 /** Problems with `value` as a record; empty when it is one. `value` must be plain JSON data. */
@@ -23,8 +23,15 @@ export function recordProblems(value: unknown): string[] {
   const tombstone = "deleted" in v;
   if (tombstone && v.deleted !== true) return ["deleted must be true when present (a live record omits it)"];
   const validator = tombstone ? tombstoneValidator : liveValidators[v.kind as RecordKind];
-  if (!validator.Check(value)) return describe(validator.Type(), validator.Errors(value));
+  if (!validator.Check(value)) return schemaProblems(validator, value);
   return semanticProblems(value as CatalogRecord);
+}
+
+/** One line per problem of a value that failed `validator.Check`, each naming its field. */
+export function schemaProblems(validator: Validator, value: unknown): string[] {
+  const problems = describe(validator.Type(), validator.Errors(value));
+  // never "valid" because the error list was empty or cut short
+  return problems.length > 0 ? problems : ["does not match the schema"];
 }
 
 function semanticProblems(r: CatalogRecord): string[] {
@@ -85,17 +92,27 @@ function uint256(out: string[], field: string, wei: string): void {
 
 function describe(root: TSchema, errors: TLocalizedValidationError[]): string[] {
   const lines = new Set<string>();
+  // TypeBox reports an unknown field twice (a `boolean` error on the field, an `additionalProperties`
+  // error on its parent) and cuts the list at a few errors, so either may come alone
+  const unknown = new Map<string, Set<string>>();
+  const addUnknown = (parent: string, names: string[]) => {
+    const set = unknown.get(parent) ?? new Set<string>();
+    for (const n of names) set.add(n);
+    unknown.set(parent, set);
+  };
   for (const e of errors) {
-    const field = e.instancePath.replace(/^\//, "").replaceAll("/", ".") || "record";
+    const field = fieldName(e.instancePath);
     const params = e.params as Record<string, unknown>;
     switch (e.keyword) {
-      case "boolean": // repeats the additionalProperties line
-        break;
-      case "additionalProperties": {
-        const extra = (params.additionalProperties as string[] | undefined) ?? [];
-        lines.add(`${field}: unknown field${extra.length > 1 ? "s" : ""} ${extra.map((x) => `'${x}'`).join(", ")}`);
+      case "boolean": {
+        const cut = e.instancePath.lastIndexOf("/");
+        if (e.schemaPath.endsWith("/additionalProperties")) addUnknown(fieldName(e.instancePath.slice(0, cut)), [e.instancePath.slice(cut + 1)]);
+        else lines.add(`${field} must not be present`);
         break;
       }
+      case "additionalProperties":
+        addUnknown(field, (params.additionalProperties as string[] | undefined) ?? []);
+        break;
       case "required":
         for (const p of (params.requiredProperties as string[] | undefined) ?? []) lines.add(`${field === "record" ? "" : field + "."}${p} is required`);
         break;
@@ -117,8 +134,14 @@ function describe(root: TSchema, errors: TLocalizedValidationError[]): string[] 
         lines.add(`${field} ${e.message}`);
     }
   }
+  for (const [parent, names] of unknown) {
+    const list = [...names].map((x) => `'${x}'`).join(", ");
+    lines.add(`${parent}: unknown field${names.size > 1 ? "s" : ""} ${list}`);
+  }
   return [...lines];
 }
+
+const fieldName = (instancePath: string) => instancePath.replace(/^\//, "").replaceAll("/", ".").replaceAll("~1", "/").replaceAll("~0", "~") || "record";
 
 function schemaAt(root: TSchema, pointer: string): Record<string, unknown> | undefined {
   let node: unknown = root;

@@ -5,6 +5,7 @@ import { PeerManager, type PeerChange, type PeerInfo } from "./peers.ts";
 
 export type { PeerChange, PeerInfo } from "./peers.ts";
 export { PROTOCOL_PREFIX } from "./libp2p.ts";
+export { callRpc, serveRpc, RpcError, type RpcLimits } from "./rpc.ts";
 
 export interface P2POptions {
   privateKey: PrivateKey;

@@ -1,0 +1,159 @@
+import type { PeerId } from "@libp2p/interface";
+import { peerIdFromString } from "@libp2p/peer-id";
+import { TopicValidatorResult } from "@libp2p/gossipsub";
+import Type from "typebox";
+import Value from "typebox/value";
+import { callRpc, serveRpc, type P2PService, type RpcLimits } from "../p2p/index.ts";
+import { errorMessage } from "../utils/errors.ts";
+import type { Logger } from "../utils/logger.ts";
+import { BUCKET_COUNT, BucketDigestsSchema, SyncEntrySchema, type SyncEntry } from "./buckets.ts";
+import { MAX_RECORD_BYTES } from "./records.ts";
+import { decodeRecord, encodeRecord, type VerifiedRecord } from "./signing.ts";
+import type { CatalogStore } from "./store.ts";
+
+export const CATALOG_TOPIC = "/ascendnet/catalog/1";
+export const SYNC_PROTOCOL = "/ascendnet/sync/1";
+
+// One sync message: at most RECORDS_PER_REQUEST records of at most 16 KiB each, plus framing.
+const RECORDS_PER_REQUEST = 200;
+const BUCKETS_PER_REQUEST = 64;
+const SYNC_LIMITS: RpcLimits = { maxBytes: RECORDS_PER_REQUEST * MAX_RECORD_BYTES + 64 * 1024, timeoutMs: 10_000 };
+const PERIODIC_SYNC_MS = 30_000;
+
+const SyncRequestSchema = Type.Union([
+  Type.Object({ type: Type.Literal("buckets") }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal("entries"), buckets: Type.Array(Type.Integer({ minimum: 0, maximum: BUCKET_COUNT - 1 }), { maxItems: BUCKETS_PER_REQUEST }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal("records"), keys: Type.Array(Type.String({ maxLength: 256 }), { maxItems: RECORDS_PER_REQUEST }) }, { additionalProperties: false }),
+]);
+const EntriesSchema = Type.Array(SyncEntrySchema);
+const RecordsSchema = Type.Array(Type.Unknown(), { maxItems: RECORDS_PER_REQUEST });
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export interface ReplicatorOptions {
+  p2p: P2PService;
+  store: CatalogStore;
+  log: Logger;
+  /** a peer sent something invalid: the caller scores it */
+  onMisbehaviour: (peer: string, reason: string) => void;
+}
+
+/**
+ * Keeps the local catalog in step with the mesh: new records travel by gossip (validated before
+ * they are forwarded), and on every new connection and periodically the two sides compare bucket
+ * digests and pull what they lack (anti-entropy), so a node that was away catches up.
+ */
+export class CatalogReplicator {
+  private readonly opts: ReplicatorOptions;
+  private readonly syncing = new Map<string, Promise<number>>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: ReplicatorOptions) {
+    this.opts = opts;
+  }
+
+  async start(): Promise<void> {
+    const { p2p, store, log } = this.opts;
+    const pubsub = p2p.libp2p.services.pubsub;
+    pubsub.topicValidators.set(CATALOG_TOPIC, (peer, message) => this.validate(peer.toString(), message.data));
+    pubsub.subscribe(CATALOG_TOPIC);
+    await serveRpc(p2p.libp2p, SYNC_PROTOCOL, SYNC_LIMITS, log, (req, peer) => this.answer(req, peer), (peer, reason) => this.opts.onMisbehaviour(peer, `bad sync request: ${reason}`));
+    p2p.onPeerChange((c) => {
+      if (c.action === "connected") void this.syncWith(c.peer.peerId);
+    });
+    this.timer = setInterval(() => {
+      const peers = p2p.peers();
+      const pick = peers[Math.floor(Math.random() * peers.length)];
+      if (pick) void this.syncWith(pick.peerId);
+    }, PERIODIC_SYNC_MS);
+    this.timer.unref();
+    log.info({ module: "catalog", records: store.size }, "catalog replication started");
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Gossips a record this node made (already applied locally). */
+  async publish(record: VerifiedRecord): Promise<void> {
+    await this.opts.p2p.libp2p.services.pubsub.publish(CATALOG_TOPIC, encodeRecord(record));
+  }
+
+  private validate(peer: string, data: Uint8Array): TopicValidatorResult {
+    if (data.length > MAX_RECORD_BYTES) {
+      this.opts.onMisbehaviour(peer, `gossiped record of ${data.length} bytes (limit ${MAX_RECORD_BYTES})`);
+      return TopicValidatorResult.Reject;
+    }
+    try {
+      const result = this.opts.store.apply(decodeRecord(data));
+      // old or repeated news is not forwarded, and not held against the sender either
+      return result === "added" || result === "updated" ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+    } catch (err) {
+      this.opts.onMisbehaviour(peer, errorMessage(err));
+      return TopicValidatorResult.Reject;
+    }
+  }
+
+  private async answer(request: unknown, peer: string): Promise<unknown> {
+    if (!Value.Check(SyncRequestSchema, request)) {
+      this.opts.onMisbehaviour(peer, "malformed sync request");
+      return { error: "malformed request" };
+    }
+    const { store } = this.opts;
+    switch (request.type) {
+      case "buckets":
+        return store.bucketDigests();
+      case "entries":
+        return store.entriesIn(request.buckets);
+      case "records":
+        return request.keys.map((k) => store.getByKey(k)).filter((r) => r !== undefined);
+    }
+  }
+
+  /** Pulls from `peerId` whatever it has that this node lacks; returns how many records changed here. */
+  syncWith(peerId: string): Promise<number> {
+    const running = this.syncing.get(peerId);
+    if (running) return running;
+    const run = this.pull(peerIdFromString(peerId))
+      .catch((err: unknown) => {
+        this.opts.log.debug({ module: "catalog", peer: peerId, err: errorMessage(err) }, "sync failed");
+        return 0;
+      })
+      .finally(() => this.syncing.delete(peerId));
+    this.syncing.set(peerId, run);
+    return run;
+  }
+
+  private async pull(peer: PeerId): Promise<number> {
+    const { p2p, store, log } = this.opts;
+    const ask = (req: unknown) => callRpc(p2p.libp2p, peer, SYNC_PROTOCOL, req, SYNC_LIMITS);
+    const remote = await ask({ type: "buckets" });
+    if (!Value.Check(BucketDigestsSchema, remote)) throw new Error("peer answered buckets with something else");
+    const mine = store.bucketDigests();
+    const differing = remote.flatMap((digest, i) => (digest !== mine[i] ? [i] : []));
+    if (differing.length === 0) return 0;
+    const entries: SyncEntry[] = [];
+    for (const part of chunks(differing, BUCKETS_PER_REQUEST)) {
+      const answer = await ask({ type: "entries", buckets: part });
+      if (!Value.Check(EntriesSchema, answer)) throw new Error("peer answered entries with something else");
+      entries.push(...answer);
+    }
+    let changed = 0;
+    for (const keys of chunks(store.missing(entries), RECORDS_PER_REQUEST)) {
+      const answer = await ask({ type: "records", keys });
+      if (!Value.Check(RecordsSchema, answer)) throw new Error("peer answered records with something else");
+      const summary = store.applyAll(answer);
+      changed += summary.added + summary.updated;
+      for (const bad of summary.rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), `sync sent an invalid record: ${bad.reason}`);
+    }
+    if (changed > 0) log.info({ module: "catalog", peer: peer.toString(), changed, size: store.size }, `caught up ${changed} records from a peer`);
+    return changed;
+  }
+}

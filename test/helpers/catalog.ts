@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import type { NodeProcess } from "./node_process.ts";
+
+// a CIDv1 (raw, sha2-256) in base32: the shape a listing points at; the content itself is not fetched here
+export const SAMPLE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+
+export function promptBody(n: number, extra: Partial<Record<string, unknown>> = {}) {
+  return {
+    title: `Prompt number ${n}`,
+    description: `A test listing, number ${n}, for catalog replication.`,
+    tags: ["test", n % 2 ? "odd" : "even"],
+    model: "gpt-5",
+    price: String(1_000_000_000_000_000 + n),
+    currency: "ETH",
+    license: "single-user",
+    preview: "Summarise ${selection} in three bullet points.",
+    contentCid: SAMPLE_CID,
+    contentHash: "0x" + createHash("sha256").update(`content ${n}`).digest("hex"),
+    ...extra,
+  };
+}
+
+export async function publish(node: NodeProcess, name: string, body: unknown): Promise<{ record: { id: string; version: number } }> {
+  const res = await node.fetch("/api/catalog/records", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "prompt", name, body }) });
+  const json = (await res.json()) as { record: { id: string; version: number }; error?: { message: string } };
+  if (res.status !== 200) throw new Error(`publish answered ${res.status}: ${json.error?.message}`);
+  return json;
+}
+
+export async function digestOf(node: NodeProcess): Promise<{ digest: string; size: number }> {
+  return (await (await node.fetch("/api/catalog/digest")).json()) as { digest: string; size: number };
+}
+
+/** Resolves once every node reports the same digest with `size` records; polls the API (digests carry no event). */
+export async function converged(nodes: NodeProcess[], size: number, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Array<{ digest: string; size: number }> = [];
+  while (Date.now() < deadline) {
+    last = await Promise.all(nodes.map(digestOf));
+    if (last.every((d) => d.size === size && d.digest === last[0]!.digest)) return last[0]!.digest;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`catalogs did not converge on ${size} records: ${JSON.stringify(last)}`);
+}
