@@ -26,6 +26,8 @@ const FLAG_FOR: Record<ConfigKey, string> = {
   bootstrap: "--bootstrap <multiaddr...>",
   announce: "--announce <multiaddr...>",
   mdns: "--no-mdns",
+  allowPeers: "--allow-peer <peerId...>",
+  denyPeers: "--deny-peer <peerId...>",
 };
 
 function intFlag(name: string) {

@@ -89,6 +89,10 @@ export class AscendNode {
         mdns: config.mdns,
         agentVersion: `ascendnet/${NODE_VERSION}`,
         log,
+        allowPeers: config.allowPeers,
+        denyPeers: config.denyPeers,
+        bans: state.state.bans ?? [],
+        saveBans: (bans) => state.setBans(bans),
       }).catch((err: unknown) => {
         throw new AscendError("CONFIG", `the mesh cannot listen on ${config.p2pHost}:${config.p2pPort}: ${errorMessage(err)}`);
       });
@@ -96,7 +100,10 @@ export class AscendNode {
       const catalog = new CatalogService({
         p2p,
         log,
-        onMisbehaviour: (peer, reason) => log.warn({ module: "catalog", peer }, `dropped from a peer: ${reason}`),
+        onMisbehaviour: (peer, points, reason) => {
+          log.warn({ module: "catalog", peer }, `dropped from a peer: ${reason}`);
+          p2p!.report(peer, points, reason);
+        },
       });
       catalog.onChange((c) => events.emit({ type: "catalog", ...c }));
       await catalog.start();
@@ -129,7 +136,7 @@ export class AscendNode {
             this.events.emit({ type: "settings", settings });
             return settings;
           },
-          networkPeers: () => ({ peerId: this.p2p.peerId, addresses: this.p2p.addresses(), peers: this.p2p.peers() }),
+          networkPeers: () => ({ peerId: this.p2p.peerId, addresses: this.p2p.addresses(), peers: this.p2p.peers(), bans: this.p2p.bans() }),
           publishRecord: async (input) => ({ record: await this.catalog.publish(input) }),
           catalogDigest: () => ({ digest: this.catalog.store.digest(), size: this.catalog.store.size }),
           listPrompts: (query) => this.catalog.search.query(query),

@@ -60,6 +60,8 @@ export const NetworkPeersSchema = Type.Object({
   /** addresses other nodes can bootstrap from, each ending in /p2p/<peerId> */
   addresses: Type.Array(Type.String()),
   peers: Type.Array(PeerInfoSchema),
+  /** peers this node refuses for misbehaviour, until the time given */
+  bans: Type.Array(Type.Object({ peerId: Type.String(), until: Type.Integer(), reason: Type.String() })),
 });
 
 export const PublishRecordSchema = Type.Object(

@@ -20,6 +20,17 @@ const BUCKETS_PER_REQUEST = 64;
 const SYNC_LIMITS: RpcLimits = { maxBytes: RECORDS_PER_REQUEST * MAX_RECORD_BYTES + 64 * 1024, timeoutMs: 10_000 };
 const PERIODIC_SYNC_MS = 30_000;
 
+/** Penalty points per offence; the p2p layer bans at 100 (see p2p/reputation.ts). */
+export const Penalties = {
+  invalidRecord: 25,
+  oversized: 50,
+  malformedRequest: 25,
+  /** more records from one author than the gossip rate allows */
+  spam: 5,
+  /** an old or repeated version resent: cheap for honest races, costly in bulk */
+  replay: 1,
+} as const;
+
 const SyncRequestSchema = Type.Union([
   Type.Object({ type: Type.Literal("buckets") }, { additionalProperties: false }),
   Type.Object(
@@ -41,8 +52,8 @@ export interface ReplicatorOptions {
   p2p: P2PService;
   store: CatalogStore;
   log: Logger;
-  /** a peer sent something invalid: the caller scores it */
-  onMisbehaviour: (peer: string, reason: string) => void;
+  /** a peer sent something invalid or abusive: the caller charges it `points` (see Penalties) */
+  onMisbehaviour: (peer: string, points: number, reason: string) => void;
 }
 
 /**
@@ -64,7 +75,7 @@ export class CatalogReplicator {
     const pubsub = p2p.libp2p.services.pubsub;
     pubsub.topicValidators.set(CATALOG_TOPIC, (peer, message) => this.validate(peer.toString(), message.data));
     pubsub.subscribe(CATALOG_TOPIC);
-    await serveRpc(p2p.libp2p, SYNC_PROTOCOL, SYNC_LIMITS, log, (req, peer) => this.answer(req, peer), (peer, reason) => this.opts.onMisbehaviour(peer, `bad sync request: ${reason}`));
+    await serveRpc(p2p.libp2p, SYNC_PROTOCOL, SYNC_LIMITS, log, (req, peer) => this.answer(req, peer), (peer, reason) => this.opts.onMisbehaviour(peer, Penalties.malformedRequest, `bad sync request: ${reason}`));
     p2p.onPeerChange((c) => {
       if (c.action === "connected") void this.syncWith(c.peer.peerId);
     });
@@ -88,22 +99,32 @@ export class CatalogReplicator {
 
   private validate(peer: string, data: Uint8Array): TopicValidatorResult {
     if (data.length > MAX_RECORD_BYTES) {
-      this.opts.onMisbehaviour(peer, `gossiped record of ${data.length} bytes (limit ${MAX_RECORD_BYTES})`);
+      this.opts.onMisbehaviour(peer, Penalties.oversized, `gossiped record of ${data.length} bytes (limit ${MAX_RECORD_BYTES})`);
       return TopicValidatorResult.Reject;
     }
     try {
-      const result = this.opts.store.apply(decodeRecord(data));
-      // old or repeated news is not forwarded, and not held against the sender either
-      return result === "added" || result === "updated" ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+      const record = decodeRecord(data);
+      if (!this.opts.p2p.takeAuthorToken(record.owner.peerId)) {
+        // Only an author flooding its own records is charged: an honest relay of a prolific author
+        // is just not forwarded further (anti-entropy still brings those records later).
+        if (peer !== record.owner.peerId) return TopicValidatorResult.Ignore;
+        this.opts.onMisbehaviour(peer, Penalties.spam, `records from ${record.owner.peerId} above the gossip rate`);
+        return TopicValidatorResult.Reject;
+      }
+      const result = this.opts.store.apply(record);
+      if (result === "added" || result === "updated") return TopicValidatorResult.Accept;
+      // old or repeated news is not forwarded
+      this.opts.onMisbehaviour(peer, Penalties.replay, `${result} record ${record.kind}:${record.id} v${record.version}`);
+      return TopicValidatorResult.Ignore;
     } catch (err) {
-      this.opts.onMisbehaviour(peer, errorMessage(err));
+      this.opts.onMisbehaviour(peer, Penalties.invalidRecord, errorMessage(err));
       return TopicValidatorResult.Reject;
     }
   }
 
   private async answer(request: unknown, peer: string): Promise<unknown> {
     if (!Value.Check(SyncRequestSchema, request)) {
-      this.opts.onMisbehaviour(peer, "malformed sync request");
+      this.opts.onMisbehaviour(peer, Penalties.malformedRequest, "malformed sync request");
       return { error: "malformed request" };
     }
     const { store } = this.opts;
@@ -151,7 +172,7 @@ export class CatalogReplicator {
       if (!Value.Check(RecordsSchema, answer)) throw new Error("peer answered records with something else");
       const summary = store.applyAll(answer);
       changed += summary.added + summary.updated;
-      for (const bad of summary.rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), `sync sent an invalid record: ${bad.reason}`);
+      for (const bad of summary.rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), Penalties.invalidRecord, `sync sent an invalid record: ${bad.reason}`);
     }
     if (changed > 0) log.info({ module: "catalog", peer: peer.toString(), changed, size: store.size }, `caught up ${changed} records from a peer`);
     return changed;

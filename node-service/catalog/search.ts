@@ -1,9 +1,12 @@
 /**
- * Full-text search over the prompt listings of a CatalogStore, kept in step through onChange. Text
- * goes to a MiniSearch index; every other order is kept pre-sorted, so a query walks a list instead
- * of sorting the catalog.
+ * Search over the prompt listings of a CatalogStore, kept in step through onChange. Words go to the
+ * inverted index (text_index.ts); every other order is kept sorted as listings come and go, so a
+ * query walks a list or sorts its few matches, and never sorts the catalog.
+ *
+ * A listing is known by its index slot, and what filters and orders read (date, price, rating,
+ * model, tags) sits in arrays by slot: a query over 100,000 listings reads numbers instead of
+ * chasing 100,000 objects across the heap.
  */
-import MiniSearch from "minisearch";
 import Type, { type Static } from "typebox";
 import { Compile } from "typebox/compile";
 import { AscendError } from "../utils/errors.ts";
@@ -11,11 +14,13 @@ import { TagSchema, type PromptRecord } from "./records.ts";
 import type { VerifiedRecord } from "./signing.ts";
 import { SortedList } from "./sorted.ts";
 import type { CatalogStore } from "./store.ts";
+import { TextIndex } from "./text_index.ts";
 import { schemaProblems } from "./validate.ts";
 
 export const SEARCH_SORTS = ["relevance", "newest", "price-asc", "price-desc", "rating"] as const;
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_OFFSET = 10_000;
 
 export const SearchQuerySchema = Type.Object(
   {
@@ -26,7 +31,7 @@ export const SearchQuerySchema = Type.Object(
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** default: relevance with text, newest without */
     sort: Type.Optional(Type.Enum(SEARCH_SORTS)),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SEARCH_OFFSET })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT })),
   },
   { additionalProperties: false },
@@ -50,56 +55,39 @@ export interface SearchResult {
   items: SearchHit[];
 }
 
-interface Listing {
-  readonly id: string;
-  readonly record: PromptRecord & VerifiedRecord;
-  readonly createdAt: number;
-  readonly price: bigint;
-  readonly model: string;
-  // the rating order sorts on these, so they change only while the listing is out of that order
-  ratingSum: number;
-  ratingCount: number;
-}
-
-const byId = (a: Listing, b: Listing) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const newestFirst = (a: Listing, b: Listing) => b.createdAt - a.createdAt || byId(a, b);
-const cheapestFirst = (a: Listing, b: Listing) => (a.price < b.price ? -1 : a.price > b.price ? 1 : byId(a, b));
-const average = (l: Listing) => (l.ratingCount === 0 ? 0 : l.ratingSum / l.ratingCount);
-const bestRatedFirst = (a: Listing, b: Listing) => average(b) - average(a) || b.ratingCount - a.ratingCount || newestFirst(a, b);
-
+type Listing = PromptRecord & VerifiedRecord;
 const checkQuery = Compile(SearchQuerySchema);
-
-// Words in nearly every listing: they make the index larger and a query slower and select nothing.
-const STOP_WORDS = new Set("a an and are as at be by for from in into is it its of on or that the this to with you your".split(" "));
-const processTerm = (term: string) => {
-  const t = term.toLowerCase();
-  return STOP_WORDS.has(t) ? null : t;
-};
+const EXACT_FLOAT = 2 ** 53;
+const NONE: ReadonlySet<number> = new Set();
 
 export class CatalogSearch {
-  private readonly listings = new Map<string, Listing>();
+  private readonly slotOf = new Map<string, number>();
+  private readonly bySlot: (Listing | undefined)[] = [];
+  private readonly text = new TextIndex();
+  // by slot; a value changes only while its slot is out of the orders that sort on it
+  private createdAt = new Float64Array(1024);
+  private price = new Float64Array(1024);
+  private ratingSum = new Float64Array(1024);
+  private ratingCount = new Int32Array(1024);
+  // per-query marks: slot s is selected when mark[s] === markGeneration
+  private mark = new Uint32Array(1024);
+  private markGeneration = 0;
+  private readonly bigPrice = new Map<number, bigint>();
+  private readonly byTag = new Map<string, Set<number>>();
+  private readonly byModel = new Map<string, Set<number>>();
+  // ratings may arrive before the listing they rate, so they are summed per target id on their own
   private readonly ratings = new Map<string, { sum: number; count: number }>();
-  private readonly newest = new SortedList(newestFirst);
-  private readonly cheapest = new SortedList(cheapestFirst);
-  private readonly bestRated = new SortedList(bestRatedFirst);
-  private readonly text = new MiniSearch<{ id: string; title: string; tags: string; model: string; description: string }>({
-    fields: ["title", "tags", "model", "description"],
-    storeFields: [],
-    processTerm,
-    searchOptions: {
-      processTerm,
-      boost: { title: 3, tags: 2, model: 2 },
-      // every word must match (a search box narrows as one types); the last may be a prefix
-      combineWith: "AND",
-      prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 2,
-      fuzzy: (term) => (term.length >= 6 ? 1 : false),
-    },
-  });
+  private readonly newest = new SortedList<number>((a, b) => this.newestFirst(a, b));
+  private readonly cheapest = new SortedList<number>((a, b) => this.cheapestFirst(a, b));
+  private readonly bestRated = new SortedList<number>((a, b) => this.bestRatedFirst(a, b));
   private readonly unsubscribe: () => void;
 
   constructor(store: CatalogStore) {
     for (const r of store.list("rating")) this.rate(r.body.target, r.body.stars, 1);
-    for (const r of store.list("prompt")) this.add(r);
+    const initial = store.list("prompt").map((r) => this.index(r));
+    this.newest.load(initial);
+    this.cheapest.load(initial);
+    this.bestRated.load(initial);
     this.unsubscribe = store.onChange((record, previous) => {
       if (record.kind === "prompt") {
         this.remove(record.id);
@@ -112,7 +100,7 @@ export class CatalogSearch {
   }
 
   get size(): number {
-    return this.listings.size;
+    return this.slotOf.size;
   }
 
   /** Stops following the store. */
@@ -123,91 +111,142 @@ export class CatalogSearch {
   /** Validates `input` against SearchQuerySchema (BAD_REQUEST naming the field) and runs it. */
   query(input: SearchQuery = {}): SearchResult {
     if (!checkQuery.Check(input)) throw new AscendError("BAD_REQUEST", `search query: ${schemaProblems(checkQuery, input).join("; ")}`);
-    const text = input.text?.trim() ?? "";
-    const sort = input.sort ?? (text ? "relevance" : "newest");
     const offset = input.offset ?? 0;
     const end = offset + (input.limit ?? DEFAULT_SEARCH_LIMIT);
-    const tags = input.tags ?? [];
-    const model = input.model?.toLowerCase();
-    const filtered = tags.length > 0 || model !== undefined;
-    const passes = (l: Listing) => (model === undefined || l.model === model) && tags.every((t) => l.record.body.tags.includes(t));
+    // text of stop words and punctuation only is no text
+    const found = input.text ? this.text.search(input.text) : undefined;
+    const sort = input.sort ?? (found ? "relevance" : "newest");
+    const filters = [...(input.tags ?? []).map((t) => this.byTag.get(t) ?? NONE)];
+    if (input.model !== undefined) filters.push(this.byModel.get(input.model.toLowerCase()) ?? NONE);
 
-    if (!text) {
-      const order = this.order(sort);
-      if (!filtered) return { total: order.length, items: window(order, sort, offset, end).map((l) => this.hit(l)) };
-      return this.walk(order, sort, passes, offset, end);
+    let selected: number[];
+    if (!found) {
+      if (filters.length === 0) {
+        const order = this.order(sort);
+        return { total: order.length, items: order.slice(offset, end, sort === "price-desc").map((s) => this.hit(s)) };
+      }
+      selected = intersect(filters);
+    } else if (filters.length === 0) {
+      selected = found.slots;
+    } else {
+      const gen = this.nextMark();
+      for (const s of intersect(filters)) this.mark[s] = gen;
+      selected = found.slots.filter((s) => this.mark[s] === gen);
     }
 
-    const found = this.text.search(text, filtered ? { filter: (r) => passes(this.listings.get(r.id as string)!) } : {});
-    if (sort === "relevance") {
-      return { total: found.length, items: found.slice(offset, end).map((r) => this.hit(this.listings.get(r.id as string)!, r.score)) };
+    if (sort === "relevance" && found) {
+      const score = found.score;
+      const top = topByScore(selected, score, end, (a, b) => this.newestFirst(a, b));
+      return { total: selected.length, items: top.slice(offset).map((s) => this.hit(s, score[s])) };
     }
     const order = this.order(sort);
-    // few matches: sort them; many: walk the kept order and skip the rest (linear, no sort)
-    if (found.length * 16 < order.length) {
-      const matches = found.map((r) => this.listings.get(r.id as string)!);
-      matches.sort(comparator(sort));
-      return { total: matches.length, items: matches.slice(offset, end).map((l) => this.hit(l)) };
+    // few: sort them; many: walk the kept order and pick them out (linear, no sort)
+    if (selected.length * 16 < order.length) {
+      selected.sort(this.comparator(sort));
+      return { total: selected.length, items: selected.slice(offset, end).map((s) => this.hit(s)) };
     }
-    const ids = new Set(found.map((r) => r.id as string));
-    return this.walk(order, sort, (l) => ids.has(l.id), offset, end);
-  }
-
-  private order(sort: SearchSort): Listing[] {
-    if (sort === "price-asc" || sort === "price-desc") return this.cheapest.items;
-    if (sort === "rating") return this.bestRated.items;
-    return this.newest.items;
-  }
-
-  private walk(order: Listing[], sort: SearchSort, passes: (l: Listing) => boolean, offset: number, end: number): SearchResult {
+    const gen = this.nextMark();
+    for (const s of selected) this.mark[s] = gen;
     const items: SearchHit[] = [];
-    let total = 0;
-    const reverse = sort === "price-desc";
-    for (let i = 0; i < order.length; i++) {
-      const l = order[reverse ? order.length - 1 - i : i]!;
-      if (!passes(l)) continue;
-      if (total >= offset && total < end) items.push(this.hit(l));
-      total++;
+    let seen = 0;
+    const mark = this.mark;
+    order.walk((s) => {
+      if (mark[s] !== gen) return;
+      if (seen >= offset && seen < end) items.push(this.hit(s));
+      seen++;
+    }, sort === "price-desc");
+    return { total: selected.length, items };
+  }
+
+  private order(sort: SearchSort): SortedList<number> {
+    if (sort === "price-asc" || sort === "price-desc") return this.cheapest;
+    if (sort === "rating") return this.bestRated;
+    return this.newest;
+  }
+
+  private comparator(sort: SearchSort): (a: number, b: number) => number {
+    if (sort === "price-asc") return (a, b) => this.cheapestFirst(a, b);
+    if (sort === "price-desc") return (a, b) => this.cheapestFirst(b, a);
+    if (sort === "rating") return (a, b) => this.bestRatedFirst(a, b);
+    return (a, b) => this.newestFirst(a, b);
+  }
+
+  private newestFirst(a: number, b: number): number {
+    const d = this.createdAt[b]! - this.createdAt[a]!;
+    if (d !== 0) return d;
+    const x = this.bySlot[a]!.id;
+    const y = this.bySlot[b]!.id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  private cheapestFirst(a: number, b: number): number {
+    const pa = this.price[a]!;
+    const pb = this.price[b]!;
+    if (pa !== pb) return pa - pb;
+    // a float holds wei exactly below 2^53 only
+    if (pa >= EXACT_FLOAT) {
+      const x = this.bigPrice.get(a)!;
+      const y = this.bigPrice.get(b)!;
+      if (x !== y) return x < y ? -1 : 1;
     }
-    return { total, items };
+    return this.newestFirst(a, b);
   }
 
-  private hit(l: Listing, score?: number): SearchHit {
-    const rating = { average: average(l), count: l.ratingCount };
-    return score === undefined ? { record: l.record, rating } : { record: l.record, rating, score };
+  private bestRatedFirst(a: number, b: number): number {
+    const ca = this.ratingCount[a]!;
+    const cb = this.ratingCount[b]!;
+    const d = (cb === 0 ? 0 : this.ratingSum[b]! / cb) - (ca === 0 ? 0 : this.ratingSum[a]! / ca);
+    return d || cb - ca || this.newestFirst(a, b);
   }
 
-  private add(record: PromptRecord & VerifiedRecord): void {
-    const r = this.ratings.get(record.id);
-    const l: Listing = {
-      id: record.id,
-      record,
-      createdAt: record.createdAt ?? 0,
-      price: BigInt(record.body.price),
-      model: record.body.model.toLowerCase(),
-      ratingSum: r?.sum ?? 0,
-      ratingCount: r?.count ?? 0,
-    };
-    this.listings.set(l.id, l);
-    this.newest.insert(l);
-    this.cheapest.insert(l);
-    this.bestRated.insert(l);
+  private hit(slot: number, score?: number): SearchHit {
+    const count = this.ratingCount[slot]!;
+    const rating = { average: count === 0 ? 0 : this.ratingSum[slot]! / count, count };
+    const record = this.bySlot[slot]!;
+    return score === undefined ? { record, rating } : { record, rating, score };
+  }
+
+  private index(record: Listing): number {
     const b = record.body;
-    this.text.add({ id: l.id, title: b.title, tags: b.tags.join(" "), model: b.model, description: b.description });
+    const slot = this.text.add(b);
+    this.ensure(slot + 1);
+    this.slotOf.set(record.id, slot);
+    this.bySlot[slot] = record;
+    this.createdAt[slot] = record.createdAt ?? 0;
+    const wei = BigInt(b.price);
+    this.price[slot] = Number(wei);
+    if (wei >= EXACT_FLOAT) this.bigPrice.set(slot, wei);
+    const r = this.ratings.get(record.id);
+    this.ratingSum[slot] = r?.sum ?? 0;
+    this.ratingCount[slot] = r?.count ?? 0;
+    for (const t of b.tags) addTo(this.byTag, t, slot);
+    addTo(this.byModel, b.model.toLowerCase(), slot);
+    return slot;
+  }
+
+  private add(record: Listing): void {
+    const slot = this.index(record);
+    this.newest.insert(slot);
+    this.cheapest.insert(slot);
+    this.bestRated.insert(slot);
   }
 
   private remove(id: string): void {
-    const l = this.listings.get(id);
-    if (!l) return;
-    this.listings.delete(id);
-    this.newest.remove(l);
-    this.cheapest.remove(l);
-    this.bestRated.remove(l);
-    // discard marks the document gone at once and leaves the index cleanup to vacuuming
-    this.text.discard(id);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    // out of the orders first: their comparators still read this slot's values
+    this.newest.remove(slot);
+    this.cheapest.remove(slot);
+    this.bestRated.remove(slot);
+    const record = this.bySlot[slot]!;
+    for (const t of record.body.tags) removeFrom(this.byTag, t, slot);
+    removeFrom(this.byModel, record.body.model.toLowerCase(), slot);
+    this.bigPrice.delete(slot);
+    this.text.remove(slot, record.body);
+    this.bySlot[slot] = undefined;
+    this.slotOf.delete(id);
   }
 
-  // Ratings may arrive before the listing they rate, so they are summed per target id on their own.
   private rate(target: { kind: string; id: string }, stars: number, sign: 1 | -1): void {
     if (target.kind !== "prompt") return;
     const r = this.ratings.get(target.id) ?? { sum: 0, count: 0 };
@@ -215,24 +254,91 @@ export class CatalogSearch {
     r.count += sign;
     if (r.count === 0) this.ratings.delete(target.id);
     else this.ratings.set(target.id, r);
-    const l = this.listings.get(target.id);
-    if (!l) return;
-    this.bestRated.remove(l);
-    l.ratingSum = r.sum;
-    l.ratingCount = r.count;
-    this.bestRated.insert(l);
+    const slot = this.slotOf.get(target.id);
+    if (slot === undefined) return;
+    this.bestRated.remove(slot);
+    this.ratingSum[slot] = r.sum;
+    this.ratingCount[slot] = r.count;
+    this.bestRated.insert(slot);
+  }
+
+  private nextMark(): number {
+    if (this.markGeneration === 0xffffffff) {
+      this.mark.fill(0);
+      this.markGeneration = 0;
+    }
+    return ++this.markGeneration;
+  }
+
+  private ensure(size: number): void {
+    if (size <= this.createdAt.length) return;
+    const n = Math.max(size, this.createdAt.length * 2);
+    const grow = <A extends Float64Array | Int32Array | Uint32Array>(a: A, b: A): A => (b.set(a), b);
+    this.createdAt = grow(this.createdAt, new Float64Array(n));
+    this.price = grow(this.price, new Float64Array(n));
+    this.ratingSum = grow(this.ratingSum, new Float64Array(n));
+    this.ratingCount = grow(this.ratingCount, new Int32Array(n));
+    this.mark = grow(this.mark, new Uint32Array(n));
   }
 }
 
-function comparator(sort: SearchSort): (a: Listing, b: Listing) => number {
-  if (sort === "price-asc") return cheapestFirst;
-  if (sort === "price-desc") return (a, b) => cheapestFirst(b, a);
-  if (sort === "rating") return bestRatedFirst;
-  return newestFirst;
+function addTo(index: Map<string, Set<number>>, key: string, slot: number): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(slot);
 }
 
-function window(order: Listing[], sort: SearchSort, offset: number, end: number): Listing[] {
-  if (sort !== "price-desc") return order.slice(offset, end);
-  const n = order.length;
-  return order.slice(Math.max(0, n - end), Math.max(0, n - offset)).reverse();
+function removeFrom(index: Map<string, Set<number>>, key: string, slot: number): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(slot);
+  if (set.size === 0) index.delete(key);
+}
+
+/** Slots in every one of `sets`: the smallest walked, the others probed. */
+function intersect(sets: ReadonlySet<number>[]): number[] {
+  const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
+  const out: number[] = [];
+  for (const s of first!) if (rest.every((r) => r.has(s))) out.push(s);
+  return out;
+}
+
+/**
+ * The first `k` slots by descending score (ties by `tie`) without sorting all of them: a selection
+ * finds the k-th best score, and only the slots at or above it are sorted.
+ */
+function topByScore(slots: number[], score: Float64Array, k: number, tie: (a: number, b: number) => number): number[] {
+  const order = (a: number, b: number) => score[b]! - score[a]! || tie(a, b);
+  if (slots.length <= 4 * k) return [...slots].sort(order).slice(0, k);
+  const scores = new Float64Array(slots.length);
+  for (let i = 0; i < slots.length; i++) scores[i] = score[slots[i]!]!;
+  const threshold = kthLargest(scores, k);
+  return slots.filter((s) => score[s]! >= threshold).sort(order).slice(0, k);
+}
+
+/** Quickselect (Hoare partition, middle pivot); reorders `a`. */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
 }

@@ -26,7 +26,7 @@ export class CatalogService {
   private readonly peerId: string;
   private keys: SigningKeys | undefined;
 
-  constructor(opts: { p2p: P2PService; log: Logger; onMisbehaviour: (peer: string, reason: string) => void }) {
+  constructor(opts: { p2p: P2PService; log: Logger; onMisbehaviour: (peer: string, points: number, reason: string) => void }) {
     this.peerId = opts.p2p.peerId;
     this.search = new CatalogSearch(this.store);
     this.replicator = new CatalogReplicator({ p2p: opts.p2p, store: this.store, log: opts.log, onMisbehaviour: opts.onMisbehaviour });

@@ -2,10 +2,12 @@ import type { PrivateKey } from "@libp2p/interface";
 import type { Logger } from "../utils/logger.ts";
 import { buildLibp2p, type AscendLibp2p } from "./libp2p.ts";
 import { PeerManager, type PeerChange, type PeerInfo } from "./peers.ts";
+import { Reputation, type Ban } from "./reputation.ts";
 
 export type { PeerChange, PeerInfo } from "./peers.ts";
 export { PROTOCOL_PREFIX } from "./libp2p.ts";
 export { callRpc, serveRpc, RpcError, type RpcLimits } from "./rpc.ts";
+export { BAN_THRESHOLD, type Ban } from "./reputation.ts";
 
 export interface P2POptions {
   privateKey: PrivateKey;
@@ -16,6 +18,12 @@ export interface P2POptions {
   mdns: boolean;
   agentVersion: string;
   log: Logger;
+  allowPeers: string[];
+  denyPeers: string[];
+  /** bans still in force from an earlier run */
+  bans: Ban[];
+  /** persists the ban list whenever it changes */
+  saveBans: (bans: Ban[]) => Promise<void>;
 }
 
 /** The mesh as the rest of the node sees it. */
@@ -26,13 +34,33 @@ export interface P2PService {
   peers(): PeerInfo[];
   readonly peerCount: number;
   onPeerChange(fn: (c: PeerChange) => void): () => void;
+  /** charges a peer for misbehaviour; enough of it bans the peer */
+  report(peerId: string, points: number, reason: string): void;
+  /** false when `author` publishes records faster than the node accepts by gossip */
+  takeAuthorToken(author: string): boolean;
+  bans(): Ban[];
   /** the underlying node, for the catalog's gossip and sync protocols */
   readonly libp2p: AscendLibp2p;
   stop(): Promise<void>;
 }
 
 export async function startP2P(opts: P2POptions): Promise<P2PService> {
-  const node = await buildLibp2p(opts);
+  let hangUp: (peerId: string) => void = () => undefined;
+  const reputation = new Reputation({
+    allow: opts.allowPeers,
+    deny: opts.denyPeers,
+    bans: opts.bans,
+    onBan: (ban) => {
+      opts.log.warn({ module: "p2p", peer: ban.peerId, until: new Date(ban.until).toISOString() }, `banned a peer: ${ban.reason}`);
+      hangUp(ban.peerId);
+      opts.saveBans(reputation.bans()).catch((err: unknown) => opts.log.error({ module: "p2p", err }, "could not save the ban list"));
+    },
+  });
+  const node = await buildLibp2p({ ...opts, reputation });
+  hangUp = (peerId) => {
+    const conns = node.getConnections().filter((c) => c.remotePeer.toString() === peerId);
+    for (const c of conns) void c.close().catch(() => c.abort(new Error("banned")));
+  };
   const peers = new PeerManager(node);
   peers.onChange((c) => opts.log.debug({ module: "p2p", peer: c.peer.peerId, action: c.action }, `peer ${c.action}`));
   await node.start();
@@ -47,6 +75,12 @@ export async function startP2P(opts: P2POptions): Promise<P2PService> {
       return peers.count;
     },
     onPeerChange: (fn) => peers.onChange(fn),
+    report: (peerId, points, reason) => {
+      opts.log.debug({ module: "p2p", peer: peerId, points, reason }, "peer misbehaved");
+      reputation.report(peerId, points, reason);
+    },
+    takeAuthorToken: (author) => reputation.takeAuthorToken(author),
+    bans: () => reputation.bans(),
     libp2p: node,
     stop: async () => {
       peers.stop();

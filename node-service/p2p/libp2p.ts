@@ -10,6 +10,7 @@ import { tcp } from "@libp2p/tcp";
 import { yamux } from "@libp2p/yamux";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
+import { BAN_THRESHOLD, type Reputation } from "./reputation.ts";
 
 export const PROTOCOL_PREFIX = "/ascendnet";
 
@@ -21,6 +22,7 @@ export interface Libp2pOptions {
   bootstrap: string[];
   mdns: boolean;
   agentVersion: string;
+  reputation: Reputation;
 }
 
 function isLoopback(host: string): boolean {
@@ -53,8 +55,14 @@ export function buildLibp2p(opts: Libp2pOptions) {
       ...(opts.bootstrap.length > 0 ? [bootstrap({ list: opts.bootstrap, timeout: 0 })] : []),
       ...(opts.mdns ? [mdns({ serviceTag: "ascendnet.local" })] : []),
     ],
-    // A node bound to loopback is a local mesh (tests, a devnet): it never dials beyond this machine.
-    connectionGater: loopbackOnly ? { denyDialMultiaddr: (ma: Multiaddr) => !loopbackAddress(ma) } : {},
+    connectionGater: {
+      // A node bound to loopback is a local mesh (tests, a devnet): it never dials beyond this machine.
+      denyDialMultiaddr: (ma: Multiaddr) => loopbackOnly && !loopbackAddress(ma),
+      // banned and deny-listed peers are refused both ways, before any protocol runs
+      denyDialPeer: (peer) => opts.reputation.isRefused(peer.toString()),
+      denyInboundEncryptedConnection: (peer) => opts.reputation.isRefused(peer.toString()),
+      denyOutboundEncryptedConnection: (peer) => opts.reputation.isRefused(peer.toString()),
+    },
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
@@ -65,7 +73,16 @@ export function buildLibp2p(opts: Libp2pOptions) {
         // the default mapper drops loopback and LAN addresses, which is all a local mesh has
         peerInfoMapper: loopbackOnly ? removePublicAddressesMapper : passthroughMapper,
       }),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ignoreDuplicatePublishError: true }),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        // P5: this node's own judgement of the peer (invalid records, spam) is its gossip score. Below
+        // -10 it gets no gossip from us, below -50 none of our publishes; graylisting (no processing
+        // of its messages) sits at the ban threshold, so a misbehaving peer is still heard, and
+        // charged, until it is banned outright rather than lingering muted but connected.
+        scoreParams: { appSpecificScore: (peer: string) => -opts.reputation.penalty(peer), appSpecificWeight: 1 },
+        scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -BAN_THRESHOLD },
+      }),
     },
   });
 }

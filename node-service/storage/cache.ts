@@ -10,9 +10,14 @@ import { NodeSettingsSchema, type NodeSettings } from "./settings.ts";
 export const STATE_FILE = "state.json";
 
 /** The node's own state on disk. Later capabilities add fields with a schemaVersion bump and a migration. */
+const BanSchema = Type.Object({ peerId: Type.String({ maxLength: 128 }), until: Type.Integer({ minimum: 0 }), reason: Type.String({ maxLength: 1000 }) });
+export type StoredBan = Static<typeof BanSchema>;
+
 const StateSchema = Type.Object({
   schemaVersion: Type.Literal(1),
   settings: NodeSettingsSchema,
+  /** peers banned for misbehaviour, kept across restarts until each ban ends */
+  bans: Type.Optional(Type.Array(BanSchema, { maxItems: 100_000 })),
 });
 export type NodeState = Static<typeof StateSchema>;
 
@@ -88,6 +93,10 @@ export class StateStore {
       this.db.data = previous;
       throw err;
     }
+  }
+
+  async setBans(bans: StoredBan[]): Promise<void> {
+    await this.commit({ ...this.db.data, bans });
   }
 
   async updateSettings(patch: NodeSettings): Promise<NodeSettings> {

@@ -1,2 +1,2 @@
-export { StateStore, STATE_FILE, type NodeState } from "./cache.ts";
+export { StateStore, STATE_FILE, type NodeState, type StoredBan } from "./cache.ts";
 export { NodeSettingsSchema, type NodeSettings } from "./settings.ts";

@@ -33,6 +33,8 @@ export const ConfigSchema = Type.Object(
     }),
     announce: Type.Array(Type.String({ pattern: "^/", maxLength: 512 }), { maxItems: 16, description: "multiaddrs to tell peers instead of the listen addresses" }),
     mdns: Type.Boolean({ description: "find peers on the local network by multicast DNS" }),
+    allowPeers: Type.Array(Type.String({ pattern: "^[1-9A-HJ-NP-Za-km-z]{46,60}$" }), { maxItems: 256, description: "PeerIds never banned (comma-separated in the environment)" }),
+    denyPeers: Type.Array(Type.String({ pattern: "^[1-9A-HJ-NP-Za-km-z]{46,60}$" }), { maxItems: 4096, description: "PeerIds always refused (comma-separated in the environment)" }),
   },
   { additionalProperties: false },
 );
@@ -48,6 +50,8 @@ export const DEFAULTS: NodeConfig = {
   bootstrap: [],
   announce: [],
   mdns: true,
+  allowPeers: [],
+  denyPeers: [],
 };
 
 /** Environment variable for each key: ASCENDNET_DATA_DIR, ASCENDNET_API_PORT, ... */
@@ -56,7 +60,7 @@ export function envName(key: ConfigKey): string {
 }
 
 const NUMERIC: ReadonlySet<ConfigKey> = new Set(["apiPort", "p2pPort"]);
-const LISTS: ReadonlySet<ConfigKey> = new Set(["bootstrap", "announce"]);
+const LISTS: ReadonlySet<ConfigKey> = new Set(["bootstrap", "announce", "allowPeers", "denyPeers"]);
 const BOOLEANS: ReadonlySet<ConfigKey> = new Set(["mdns"]);
 const KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
 
