@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
@@ -137,6 +138,7 @@ export class AscendNode {
             return settings;
           },
           networkPeers: () => ({ peerId: this.p2p.peerId, addresses: this.p2p.addresses(), peers: this.p2p.peers(), bans: this.p2p.bans() }),
+          dialPeer: async ({ multiaddr }) => ({ peerId: await this.p2p.dial(multiaddr) }),
           publishRecord: async (input) => ({ record: await this.catalog.publish(input) }),
           catalogDigest: () => ({ digest: this.catalog.store.digest(), size: this.catalog.store.size }),
           listPrompts: (query) => this.catalog.search.query(query),
@@ -157,6 +159,7 @@ export class AscendNode {
       .startWallet(password)
       .then(async (signer) => {
         this.catalog.setSigningKeys({ privateKey: this.keys.identity.privateKey, walletProof: await makeWalletProof(signer, this.keys.peerId) });
+        await this.announce(signer.address);
         return signer;
       })
       .then(
@@ -168,6 +171,22 @@ export class AscendNode {
         void this.stop("the wallet could not be opened").then(() => this.onStopped?.(code));
       },
     );
+  }
+
+  /**
+   * Tells the mesh who this node is: its wallet (bound to the PeerId by the record's wallet proof),
+   * addresses and machine. It offers no compute until the operator sets prices (compute provider).
+   */
+  private async announce(wallet: string): Promise<void> {
+    const body = {
+      wallet,
+      multiaddrs: this.p2p.addresses().slice(0, 16),
+      resources: { cpus: availableParallelism(), memoryMb: Math.floor(totalmem() / 2 ** 20), gpu: false, diskMb: 0 },
+      prices: { perCpuSecondWei: "0", perGbWei: "0" },
+      runtimes: [],
+      agentVersion: `ascendnet/${NODE_VERSION}`,
+    };
+    await this.catalog.publish({ kind: "node", name: "node", body }).catch((err: unknown) => this.log.warn({ module: "catalog" }, `could not announce this node: ${errorMessage(err)}`));
   }
 
   get apiPort(): number {

@@ -87,6 +87,9 @@ export const PromptListSchema = Type.Object({
   ),
 });
 
+export const DialSchema = Type.Object({ multiaddr: Type.String({ pattern: "^/", maxLength: 512, description: "a multiaddr ending in /p2p/<peerId>" }) }, { additionalProperties: false });
+export const DialResultSchema = Type.Object({ peerId: Type.String() });
+
 export const SettingsSchema = NodeSettingsSchema;
 export type Settings = Static<typeof SettingsSchema>;
 
@@ -109,6 +112,7 @@ export const Routes = {
   updateSettings: { method: "PATCH", path: "/api/settings", body: SettingsSchema, response: SettingsSchema },
   shutdown: { method: "POST", path: "/api/node/shutdown", response: ShutdownSchema },
   networkPeers: { method: "GET", path: "/api/network/peers", response: NetworkPeersSchema },
+  dialPeer: { method: "POST", path: "/api/network/dial", body: DialSchema, response: DialResultSchema },
   publishRecord: { method: "POST", path: "/api/catalog/records", body: PublishRecordSchema, response: RecordResponseSchema },
   catalogDigest: { method: "GET", path: "/api/catalog/digest", response: CatalogDigestSchema },
   listPrompts: { method: "GET", path: "/api/prompts/list", query: SearchQuerySchema, response: PromptListSchema },

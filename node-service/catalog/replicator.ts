@@ -13,6 +13,9 @@ import type { CatalogStore } from "./store.ts";
 
 export const CATALOG_TOPIC = "/ascendnet/catalog/1";
 export const SYNC_PROTOCOL = "/ascendnet/sync/1";
+/** Digest hints: a node whose catalog changed through sync says so, and neighbours that differ pull from it. */
+export const DIGEST_TOPIC = "/ascendnet/catalog-digest/1";
+const DIGEST_HINT_DELAY_MS = 200;
 
 // One sync message: at most RECORDS_PER_REQUEST records of at most 16 KiB each, plus framing.
 const RECORDS_PER_REQUEST = 200;
@@ -65,6 +68,7 @@ export class CatalogReplicator {
   private readonly opts: ReplicatorOptions;
   private readonly syncing = new Map<string, Promise<number>>();
   private timer: NodeJS.Timeout | undefined;
+  private hintTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: ReplicatorOptions) {
     this.opts = opts;
@@ -75,6 +79,16 @@ export class CatalogReplicator {
     const pubsub = p2p.libp2p.services.pubsub;
     pubsub.topicValidators.set(CATALOG_TOPIC, (peer, message) => this.validate(peer.toString(), message.data));
     pubsub.subscribe(CATALOG_TOPIC);
+    // Records learnt by sync are not gossiped again; instead the node announces its new digest, so
+    // that a healed partition spreads beyond the two peers that happened to reconnect.
+    pubsub.topicValidators.set(DIGEST_TOPIC, (_peer, message) =>
+      /^[0-9a-f]{64}$/.test(new TextDecoder().decode(message.data)) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject,
+    );
+    pubsub.addEventListener("message", (e) => {
+      if (e.detail.topic !== DIGEST_TOPIC || e.detail.type !== "signed") return;
+      if (new TextDecoder().decode(e.detail.data) !== store.digest()) void this.syncWith(e.detail.from.toString());
+    });
+    pubsub.subscribe(DIGEST_TOPIC);
     await serveRpc(p2p.libp2p, SYNC_PROTOCOL, SYNC_LIMITS, log, (req, peer) => this.answer(req, peer), (peer, reason) => this.opts.onMisbehaviour(peer, Penalties.malformedRequest, `bad sync request: ${reason}`));
     p2p.onPeerChange((c) => {
       if (c.action === "connected") void this.syncWith(c.peer.peerId);
@@ -90,6 +104,15 @@ export class CatalogReplicator {
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.hintTimer);
+  }
+
+  private hintDigest(): void {
+    clearTimeout(this.hintTimer);
+    this.hintTimer = setTimeout(() => {
+      const digest = new TextEncoder().encode(this.opts.store.digest());
+      this.opts.p2p.libp2p.services.pubsub.publish(DIGEST_TOPIC, digest).catch(() => undefined);
+    }, DIGEST_HINT_DELAY_MS);
   }
 
   /** Gossips a record this node made (already applied locally). */
@@ -174,7 +197,10 @@ export class CatalogReplicator {
       changed += summary.added + summary.updated;
       for (const bad of summary.rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), Penalties.invalidRecord, `sync sent an invalid record: ${bad.reason}`);
     }
-    if (changed > 0) log.info({ module: "catalog", peer: peer.toString(), changed, size: store.size }, `caught up ${changed} records from a peer`);
+    if (changed > 0) {
+      log.info({ module: "catalog", peer: peer.toString(), changed, size: store.size }, `caught up ${changed} records from a peer`);
+      this.hintDigest();
+    }
     return changed;
   }
 }

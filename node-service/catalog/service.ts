@@ -61,7 +61,8 @@ export class CatalogService {
     if (!this.keys) throw new AscendError("UNAVAILABLE", "the wallet is not ready yet: records are signed with it");
     let id: string;
     try {
-      id = ownedId(this.peerId, input.name);
+      // a node announcement is the node itself: its id is the bare PeerId
+      id = input.kind === "node" ? this.peerId : ownedId(this.peerId, input.name);
     } catch (err) {
       throw new AscendError("BAD_REQUEST", `name: ${(err as Error).message}`);
     }

@@ -1,4 +1,6 @@
 import type { PrivateKey } from "@libp2p/interface";
+import { multiaddr } from "@multiformats/multiaddr";
+import { AscendError, errorMessage } from "../utils/errors.ts";
 import type { Logger } from "../utils/logger.ts";
 import { buildLibp2p, type AscendLibp2p } from "./libp2p.ts";
 import { PeerManager, type PeerChange, type PeerInfo } from "./peers.ts";
@@ -39,6 +41,8 @@ export interface P2PService {
   /** false when `author` publishes records faster than the node accepts by gossip */
   takeAuthorToken(author: string): boolean;
   bans(): Ban[];
+  /** connects to a peer by multiaddr (with /p2p/<peerId>) */
+  dial(address: string): Promise<string>;
   /** the underlying node, for the catalog's gossip and sync protocols */
   readonly libp2p: AscendLibp2p;
   stop(): Promise<void>;
@@ -81,6 +85,21 @@ export async function startP2P(opts: P2POptions): Promise<P2PService> {
     },
     takeAuthorToken: (author) => reputation.takeAuthorToken(author),
     bans: () => reputation.bans(),
+    dial: async (address) => {
+      let ma;
+      try {
+        ma = multiaddr(address);
+      } catch (err) {
+        throw new AscendError("BAD_REQUEST", `multiaddr: '${address}' is not a multiaddr (${errorMessage(err)})`);
+      }
+      if (!ma.getComponents().some((c) => c.name === "p2p")) throw new AscendError("BAD_REQUEST", `multiaddr: '${address}' must end in /p2p/<peerId>`);
+      try {
+        const conn = await node.dial(ma, { signal: AbortSignal.timeout(10_000) });
+        return conn.remotePeer.toString();
+      } catch (err) {
+        throw new AscendError("UNAVAILABLE", `could not connect to ${address}: ${errorMessage(err)}`);
+      }
+    },
     libp2p: node,
     stop: async () => {
       peers.stop();

@@ -5,6 +5,7 @@ import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
 import { Wallet } from "ethers";
 import { CATALOG_TOPIC, encodeRecord, makeWalletProof, ownedId, signRecord, type UnsignedRecord } from "../../node-service/catalog/index.ts";
+import { canonicalBytes } from "../../node-service/catalog/signing.ts";
 import { buildLibp2p, type AscendLibp2p } from "../../node-service/p2p/libp2p.ts";
 import { Reputation } from "../../node-service/p2p/reputation.ts";
 import { converged, digestOf, promptBody, publish } from "../helpers/catalog.ts";
@@ -44,7 +45,15 @@ async function attacker() {
   const keys = { privateKey, walletProof: await makeWalletProof(Wallet.createRandom(), peerId) };
   const sign = (name: string, n: number) => signRecord({ kind: "prompt", id: ownedId(peerId, name), version: 1, createdAt: Date.now(), body: promptBody(n) } as UnsignedRecord, keys);
   const send = (bytes: Uint8Array) => node.services.pubsub.publish(CATALOG_TOPIC, bytes);
-  return { node, peerId, sign, send };
+  /** a node announcement claiming `victimWallet`, correctly signed by the attacker's key but with a wallet proof from another wallet */
+  const stolenBinding = async (victimWallet: string) => {
+    const owner = { ...(await makeWalletProof(Wallet.createRandom(), peerId)), wallet: victimWallet };
+    const body = { wallet: victimWallet, multiaddrs: [], resources: { cpus: 1, memoryMb: 1, gpu: false, diskMb: 0 }, prices: { perCpuSecondWei: "0", perGbWei: "0" }, runtimes: [], agentVersion: "x/1" };
+    const draft = { kind: "node", id: peerId, version: 1, createdAt: Date.now(), body, owner };
+    const signature = Buffer.from(await privateKey.sign(canonicalBytes(draft))).toString("base64url");
+    return Buffer.from(JSON.stringify({ ...draft, signature }));
+  };
+  return { node, peerId, sign, send, stolenBinding };
 }
 
 describe("hostile peers: forged, oversized, replayed and spam records", function () {
@@ -72,9 +81,26 @@ describe("hostile peers: forged, oversized, replayed and spam records", function
     dir.remove();
   });
 
+  it("rejects a node announcement whose wallet never bound the sender's PeerId", async () => {
+    const before = await converged([a, b], 2); // both node announcements
+    const impostor = await attacker();
+    try {
+      const target = multiaddr((await network(a)).addresses[0]!);
+      await impostor.node.dial(target);
+      const aId = peerIdFromString(target.getComponents().find((c) => c.name === "p2p")!.value!);
+      await until("the impostor to join the catalog topic", async () => impostor.node.services.pubsub.getSubscribers(CATALOG_TOPIC).some((p) => p.equals(aId)));
+      const aWallet = ((await (await a.fetch("/api/health")).json()) as { wallet: { address: string } }).wallet.address;
+      await impostor.send(await impostor.stolenBinding(aWallet));
+      await until("the rejection", async () => /owner\.walletProof mismatch/.test(a.output));
+      assert.equal((await digestOf(a)).digest, before, "the impostor's announcement was not stored");
+    } finally {
+      await impostor.node.stop();
+    }
+  });
+
   it("drops invalid records, lowers the sender's score, then bans it; honest catalogs stay as they were", async () => {
     const honest = await publish(a, "honest", promptBody(1));
-    const before = await converged([a, b], 1);
+    const before = await converged([a, b], 3); // the listing and both node announcements
     evil = await attacker();
     const target = multiaddr((await network(a)).addresses[0]!);
     await evil.node.dial(target);
@@ -111,7 +137,7 @@ describe("hostile peers: forged, oversized, replayed and spam records", function
     const banned = await until("the ban", async () => (await network(a)).bans.find((x) => x.peerId === evil!.peerId));
     assert.match(banned.reason, /above the gossip rate/);
     await until("the attacker to be disconnected", async () => !(await network(a)).peers.some((p) => p.peerId === evil!.peerId));
-    const accepted = (await digestOf(a)).size - 1;
+    const accepted = (await digestOf(a)).size - 3;
     const allowed = 500 + 50 * ((Date.now() - floodStart) / 1000);
     assert.ok(accepted <= allowed && accepted < flood.length, `only the rate's worth of the flood was taken (${accepted} of ${flood.length}, allowed ${Math.floor(allowed)})`);
     // the handshake can complete on the dialler's side before the node refuses it, so try to use it
