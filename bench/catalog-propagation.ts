@@ -12,7 +12,7 @@ import { percentile, printTable } from "./_stats.ts";
 
 const NODES = Number(process.env.BENCH_NODES ?? 20);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200);
-const SETTLE_MS = 3000;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 
 /** Each node dials the first node and two random earlier ones: a connected, not star-shaped, mesh. */
 function topology(i: number): number[] {
@@ -48,7 +48,12 @@ async function runAscendNet(): Promise<number[]> {
       const from = publishers[r]!;
       const t0 = performance.now();
       const { record } = await publish(nodes[from]!, `p-${r}`, promptBody(r));
-      await Promise.all(taps.map((t, i) => (i === from ? undefined : t.waitFor("catalog", (e) => e.id === record.id, 15_000))));
+      await Promise.all(taps.map((t, i) => (i === from ? undefined : t.waitFor("catalog", (e) => e.id === record.id, 15_000)))).catch((err: unknown) => {
+        // say which node missed it and what it logged, then fail: a lost record is a defect, not a figure
+        const missing = taps.flatMap((t, i) => (i !== from && !t.events.some((e) => e.type === "catalog" && e.id === record.id) ? [i] : []));
+        for (const i of missing) console.error(`node ${i} (dialled ${plan[i]}) missed record ${r}; its warnings:\n${nodes[i]!.output.split("\n").filter((l) => /WARN|ERROR/.test(l)).slice(-10).join("\n")}`);
+        throw err;
+      });
       latencies.push(performance.now() - t0);
     }
     return latencies;

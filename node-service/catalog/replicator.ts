@@ -30,7 +30,7 @@ export const Penalties = {
   malformedRequest: 25,
   /** more records from one author than the gossip rate allows */
   spam: 5,
-  /** an old or repeated version resent: cheap for honest races, costly in bulk */
+  /** an old or repeated version published anew by the sender itself */
   replay: 1,
 } as const;
 
@@ -77,7 +77,9 @@ export class CatalogReplicator {
   async start(): Promise<void> {
     const { p2p, store, log } = this.opts;
     const pubsub = p2p.libp2p.services.pubsub;
-    pubsub.topicValidators.set(CATALOG_TOPIC, (peer, message) => this.validate(peer.toString(), message.data));
+    pubsub.topicValidators.set(CATALOG_TOPIC, (peer, message) =>
+      this.validate(peer.toString(), message.type === "signed" ? message.from.toString() : undefined, message.data),
+    );
     pubsub.subscribe(CATALOG_TOPIC);
     // Records learnt by sync are not gossiped again; instead the node announces its new digest, so
     // that a healed partition spreads beyond the two peers that happened to reconnect.
@@ -120,7 +122,8 @@ export class CatalogReplicator {
     await this.opts.p2p.libp2p.services.pubsub.publish(CATALOG_TOPIC, encodeRecord(record));
   }
 
-  private validate(peer: string, data: Uint8Array): TopicValidatorResult {
+  /** `peer` delivered the message; `originator` published it (the same peer unless it is relaying). */
+  private validate(peer: string, originator: string | undefined, data: Uint8Array): TopicValidatorResult {
     if (data.length > MAX_RECORD_BYTES) {
       this.opts.onMisbehaviour(peer, Penalties.oversized, `gossiped record of ${data.length} bytes (limit ${MAX_RECORD_BYTES})`);
       return TopicValidatorResult.Reject;
@@ -136,8 +139,9 @@ export class CatalogReplicator {
       }
       const result = this.opts.store.apply(record);
       if (result === "added" || result === "updated") return TopicValidatorResult.Accept;
-      // old or repeated news is not forwarded
-      this.opts.onMisbehaviour(peer, Penalties.replay, `${result} record ${record.kind}:${record.id} v${record.version}`);
+      // Old or repeated news is not forwarded. Honest relays race with sync and deliver such records
+      // now and then; only a peer that itself publishes old records anew is charged for it.
+      if (originator === peer) this.opts.onMisbehaviour(peer, Penalties.replay, `${result} record ${record.kind}:${record.id} v${record.version}`);
       return TopicValidatorResult.Ignore;
     } catch (err) {
       this.opts.onMisbehaviour(peer, Penalties.invalidRecord, errorMessage(err));

@@ -11,6 +11,7 @@ export interface RpcLimits {
 }
 
 const encoder = new TextEncoder();
+const OVERSIZED = new Set(["InvalidDataLengthError", "InvalidDataLengthLengthError", "InvalidMessageLengthError"]);
 const decoder = new TextDecoder();
 
 /** Thrown for an answer that is oversized, late or not JSON; the caller scores the peer for it. */
@@ -66,7 +67,9 @@ export async function serveRpc(
       try {
         request = JSON.parse(decoder.decode((await lp.read({ signal })).subarray()));
       } catch (err) {
-        onBadRequest(peer, err instanceof Error ? err.message : String(err));
+        // A peer is charged for what it sent (oversized, not JSON), never for a stream that broke or
+        // timed out: on a loaded machine honest peers do that, and charging them would starve the mesh.
+        if (err instanceof SyntaxError || OVERSIZED.has((err as Error).name)) onBadRequest(peer, (err as Error).message);
         stream.abort(new Error("bad request"));
         return;
       }
