@@ -1,8 +1,7 @@
-import type { PrivateKey } from "@libp2p/interface";
 import { multiaddr } from "@multiformats/multiaddr";
 import { AscendError, errorMessage } from "../utils/errors.ts";
 import type { Logger } from "../utils/logger.ts";
-import { buildLibp2p, type AscendLibp2p } from "./libp2p.ts";
+import { buildLibp2p, type AscendLibp2p, type Libp2pOptions } from "./libp2p.ts";
 import { PeerManager, type PeerChange, type PeerInfo } from "./peers.ts";
 import { Reputation, type Ban } from "./reputation.ts";
 
@@ -11,14 +10,7 @@ export { PROTOCOL_PREFIX } from "./libp2p.ts";
 export { callRpc, serveRpc, RpcError, type RpcLimits } from "./rpc.ts";
 export { BAN_THRESHOLD, type Ban } from "./reputation.ts";
 
-export interface P2POptions {
-  privateKey: PrivateKey;
-  host: string;
-  port: number;
-  announce: string[];
-  bootstrap: string[];
-  mdns: boolean;
-  agentVersion: string;
+export interface P2POptions extends Omit<Libp2pOptions, "reputation"> {
   log: Logger;
   allowPeers: string[];
   denyPeers: string[];
