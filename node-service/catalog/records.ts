@@ -133,15 +133,6 @@ export const RatingBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const BODY_SCHEMAS = {
-  prompt: PromptBodySchema,
-  node: NodeBodySchema,
-  job: JobBodySchema,
-  bid: BidBodySchema,
-  jobStatus: JobStatusBodySchema,
-  rating: RatingBodySchema,
-} as const satisfies Record<RecordKind, TSchema>;
-
 const envelope = {
   id: RecordIdSchema,
   version: VersionSchema,

@@ -14,6 +14,7 @@ import { TagSchema, type PromptRecord } from "./records.ts";
 import type { VerifiedRecord } from "./signing.ts";
 import { SortedList } from "./sorted.ts";
 import type { CatalogStore } from "./store.ts";
+import { intersect, scoreWindow } from "./select.ts";
 import { TextIndex } from "./text_index.ts";
 import { schemaProblems } from "./validate.ts";
 
@@ -72,6 +73,10 @@ export class CatalogSearch {
   // per-query marks: slot s is selected when mark[s] === markGeneration
   private mark = new Uint32Array(1024);
   private markGeneration = 0;
+  // Scratch space for one query. Arrays this large would be allocated outside the young generation,
+  // and a few hundred of them in a row start a full collection of the whole heap (100+ ms here).
+  private scratchSlots = new Int32Array(1024);
+  private scratchScores = new Float64Array(1024);
   private readonly bigPrice = new Map<number, bigint>();
   private readonly byTag = new Map<string, Set<number>>();
   private readonly byModel = new Map<string, Set<number>>();
@@ -116,46 +121,52 @@ export class CatalogSearch {
     // text of stop words and punctuation only is no text
     const found = input.text ? this.text.search(input.text) : undefined;
     const sort = input.sort ?? (found ? "relevance" : "newest");
-    const filters = [...(input.tags ?? []).map((t) => this.byTag.get(t) ?? NONE)];
+    const filters = (input.tags ?? []).map((t) => this.byTag.get(t) ?? NONE);
     if (input.model !== undefined) filters.push(this.byModel.get(input.model.toLowerCase()) ?? NONE);
 
-    let selected: number[];
+    let selected: Int32Array;
     if (!found) {
       if (filters.length === 0) {
         const order = this.order(sort);
         return { total: order.length, items: order.slice(offset, end, sort === "price-desc").map((s) => this.hit(s)) };
       }
-      selected = intersect(filters);
+      selected = intersect(filters, this.scratchSlots);
     } else if (filters.length === 0) {
       selected = found.slots;
     } else {
       const gen = this.nextMark();
-      for (const s of intersect(filters)) this.mark[s] = gen;
-      selected = found.slots.filter((s) => this.mark[s] === gen);
+      for (const s of intersect(filters, this.scratchSlots)) this.mark[s] = gen;
+      // the matches are the index's scratch too: keep the ones that pass, in place
+      let kept = 0;
+      for (const s of found.slots) if (this.mark[s] === gen) found.slots[kept++] = s;
+      selected = found.slots.subarray(0, kept);
     }
+    const total = selected.length;
+    if (offset >= total) return { total, items: [] };
 
     if (sort === "relevance" && found) {
       const score = found.score;
-      const top = topByScore(selected, score, end, (a, b) => this.newestFirst(a, b));
-      return { total: selected.length, items: top.slice(offset).map((s) => this.hit(s, score[s])) };
+      const page = scoreWindow(selected, score, this.scratchScores, this.createdAt, offset, end, (a, b) => this.newestFirst(a, b));
+      return { total, items: page.map((s) => this.hit(s, score[s])) };
     }
     const order = this.order(sort);
-    // few: sort them; many: walk the kept order and pick them out (linear, no sort)
-    if (selected.length * 16 < order.length) {
-      selected.sort(this.comparator(sort));
-      return { total: selected.length, items: selected.slice(offset, end).map((s) => this.hit(s)) };
+    // Sorting the matches costs m log m comparisons; walking the kept order costs the items passed
+    // until the page is full, about end * n / m. Take the cheaper.
+    if (total * Math.log2(total + 1) * 4 < Math.min(order.length, (end * order.length) / total)) {
+      const page = Array.from(selected).sort(this.comparator(sort)).slice(offset, end);
+      return { total, items: page.map((s) => this.hit(s)) };
     }
     const gen = this.nextMark();
-    for (const s of selected) this.mark[s] = gen;
+    const mark = this.mark;
+    for (let i = 0; i < total; i++) mark[selected[i]!] = gen;
     const items: SearchHit[] = [];
     let seen = 0;
-    const mark = this.mark;
     order.walk((s) => {
-      if (mark[s] !== gen) return;
-      if (seen >= offset && seen < end) items.push(this.hit(s));
-      seen++;
+      if (mark[s] !== gen) return true;
+      if (seen >= offset) items.push(this.hit(s));
+      return ++seen < end;
     }, sort === "price-desc");
-    return { total: selected.length, items };
+    return { total, items };
   }
 
   private order(sort: SearchSort): SortedList<number> {
@@ -279,6 +290,8 @@ export class CatalogSearch {
     this.ratingSum = grow(this.ratingSum, new Float64Array(n));
     this.ratingCount = grow(this.ratingCount, new Int32Array(n));
     this.mark = grow(this.mark, new Uint32Array(n));
+    this.scratchSlots = new Int32Array(n);
+    this.scratchScores = new Float64Array(n);
   }
 }
 
@@ -293,52 +306,4 @@ function removeFrom(index: Map<string, Set<number>>, key: string, slot: number):
   if (!set) return;
   set.delete(slot);
   if (set.size === 0) index.delete(key);
-}
-
-/** Slots in every one of `sets`: the smallest walked, the others probed. */
-function intersect(sets: ReadonlySet<number>[]): number[] {
-  const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
-  const out: number[] = [];
-  for (const s of first!) if (rest.every((r) => r.has(s))) out.push(s);
-  return out;
-}
-
-/**
- * The first `k` slots by descending score (ties by `tie`) without sorting all of them: a selection
- * finds the k-th best score, and only the slots at or above it are sorted.
- */
-function topByScore(slots: number[], score: Float64Array, k: number, tie: (a: number, b: number) => number): number[] {
-  const order = (a: number, b: number) => score[b]! - score[a]! || tie(a, b);
-  if (slots.length <= 4 * k) return [...slots].sort(order).slice(0, k);
-  const scores = new Float64Array(slots.length);
-  for (let i = 0; i < slots.length; i++) scores[i] = score[slots[i]!]!;
-  const threshold = kthLargest(scores, k);
-  return slots.filter((s) => score[s]! >= threshold).sort(order).slice(0, k);
-}
-
-/** Quickselect (Hoare partition, middle pivot); reorders `a`. */
-function kthLargest(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target]!;
 }

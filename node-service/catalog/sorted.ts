@@ -64,18 +64,18 @@ export class SortedList<T> {
     return out;
   }
 
-  /** Calls `visit` on every item in order (or from the end). */
-  walk(visit: (item: T) => void, reverse = false): void {
+  /** Calls `visit` on the items in order (or from the end) until it returns false. */
+  walk(visit: (item: T) => boolean, reverse = false): void {
     const chunks = this.chunks;
     if (!reverse) {
       for (let c = 0; c < chunks.length; c++) {
         const chunk = chunks[c]!;
-        for (let i = 0; i < chunk.length; i++) visit(chunk[i]!);
+        for (let i = 0; i < chunk.length; i++) if (!visit(chunk[i]!)) return;
       }
     } else {
       for (let c = chunks.length - 1; c >= 0; c--) {
         const chunk = chunks[c]!;
-        for (let i = chunk.length - 1; i >= 0; i--) visit(chunk[i]!);
+        for (let i = chunk.length - 1; i >= 0; i--) if (!visit(chunk[i]!)) return;
       }
     }
   }

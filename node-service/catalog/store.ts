@@ -31,11 +31,25 @@ export function compareRecords(versionA: number, hashA: string, versionB: number
   return hashA === hashB ? 0 : hashA > hashB ? 1 : -1;
 }
 
+export interface CatalogStoreOptions {
+  /**
+   * A change listener threw. The change stands and apply still reports it: the record was valid,
+   * and a caller that treats a throwing apply as a bad record would blame the peer that sent it.
+   * Default: a process warning.
+   */
+  onListenerError?: (err: unknown) => void;
+}
+
 export class CatalogStore {
   private readonly slots = new Map<string, Slot>();
   private readonly live = new Map<RecordKind, Map<string, VerifiedRecord>>(RECORD_KINDS.map((k) => [k, new Map()]));
   private readonly buckets = new BucketDigests();
   private readonly listeners = new Set<ChangeListener>();
+  private readonly onListenerError: (err: unknown) => void;
+
+  constructor(opts: CatalogStoreOptions = {}) {
+    this.onListenerError = opts.onListenerError ?? ((err) => process.emitWarning(err instanceof Error ? err : new Error(String(err)), "CatalogListenerError"));
+  }
 
   /**
    * Verifies (unless `value` came from verifyRecord) and merges one record. Throws AscendError for
@@ -132,9 +146,8 @@ export class CatalogStore {
   }
 
   /**
-   * Called after every change with the new record and the one it replaced. Listeners run in order
-   * and synchronously; if one throws, the others still run and the first error reaches the caller of
-   * apply (the change itself stands).
+   * Called after every change with the new record and the one it replaced, synchronously and in
+   * order. A listener that throws does not stop the others (see CatalogStoreOptions).
    */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
@@ -142,14 +155,12 @@ export class CatalogStore {
   }
 
   private emit(record: VerifiedRecord, previous: VerifiedRecord | undefined): void {
-    let first: unknown;
     for (const listener of [...this.listeners]) {
       try {
         listener(record, previous);
       } catch (err) {
-        first ??= err;
+        this.onListenerError(err);
       }
     }
-    if (first !== undefined) throw first;
   }
 }

@@ -51,10 +51,11 @@ interface Postings {
   dead: number;
 }
 
+/** Both arrays are the index's scratch space: valid until its next search. */
 export interface TextMatches {
   /** matching document slots, unordered */
-  slots: number[];
-  /** relevance by slot; valid until the next search */
+  slots: Int32Array;
+  /** relevance by slot */
   score: Float64Array;
 }
 
@@ -74,6 +75,7 @@ export class TextIndex {
   private stamp = new Uint32Array(1024);
   private matched = new Uint16Array(1024);
   private score = new Float64Array(1024);
+  private found = new Int32Array(1024);
   private generation = 0;
 
   get size(): number {
@@ -130,22 +132,22 @@ export class TextIndex {
   }
 
   /**
-   * Documents that match every word of `text` (the last word, from three letters, also as a prefix;
-   * a word of six letters or more that matches nothing as written, with one typo). Undefined when `text` has no
-   * searchable word, so the caller can treat it as no text.
+   * Documents that match every word of `text`: the last word (from three letters) also as a prefix,
+   * a word of six letters or more that matches nothing as written also with one typo. Undefined
+   * when `text` has no searchable word, so the caller can treat it as no text.
    */
   search(text: string): TextMatches | undefined {
     const words = [...new Set(tokenize(text))].slice(0, MAX_QUERY_WORDS);
     if (words.length === 0) return undefined;
     const groups = words.map((w, i) => this.expand(w, i === words.length - 1));
-    if (groups.some((g) => g.length === 0)) return { slots: [], score: this.score };
+    if (groups.some((g) => g.length === 0)) return { slots: new Int32Array(0), score: this.score };
     // the rarest word first: it bounds the candidates the others only add to
     const cost = (g: Expansion[]) => g.reduce((n, e) => n + e.postings.docs.length, 0);
     groups.sort((a, b) => cost(a) - cost(b));
 
     const gen = this.nextGeneration();
-    const { stamp, matched, score, alive } = this;
-    const candidates: number[] = [];
+    const { stamp, matched, score, alive, found } = this;
+    let count = 0;
     const n = this.live;
     for (let g = 0; g < groups.length; g++) {
       for (const { postings: p, factor } of groups[g]!) {
@@ -161,7 +163,7 @@ export class TextIndex {
               stamp[d] = gen;
               matched[d] = 1;
               score[d] = 0;
-              candidates.push(d);
+              found[count++] = d;
             }
           } else {
             if (stamp[d] !== gen || matched[d]! < g) continue;
@@ -171,8 +173,12 @@ export class TextIndex {
         }
       }
     }
-    const all = groups.length;
-    return { slots: all === 1 ? candidates : candidates.filter((d) => matched[d] === all), score };
+    if (groups.length > 1) {
+      let kept = 0;
+      for (let i = 0; i < count; i++) if (matched[found[i]!] === groups.length) found[kept++] = found[i]!;
+      count = kept;
+    }
+    return { slots: found.subarray(0, count), score };
   }
 
   private expand(word: string, last: boolean): Expansion[] {
@@ -233,6 +239,7 @@ export class TextIndex {
     this.stamp = grow(this.stamp, (n) => new Uint32Array(n));
     this.matched = grow(this.matched, (n) => new Uint16Array(n));
     this.score = grow(this.score, (n) => new Float64Array(n));
+    this.found = grow(this.found, (n) => new Int32Array(n));
   }
 }
 

@@ -7,6 +7,7 @@ import { Compile, type Validator } from "typebox/compile";
 import type { TLocalizedValidationError } from "typebox/error";
 import { getAddress } from "ethers";
 import { bidId, jobStatusId, ratingId, idOwner } from "./ids.ts";
+import { BoundedCache } from "./lru.ts";
 import { LIVE_SCHEMAS, RECORD_KINDS, TombstoneRecordSchema, type CatalogRecord, type RecordKind } from "./records.ts";
 
 const UINT256_MAX = (1n << 256n) - 1n;
@@ -75,15 +76,20 @@ function semanticProblems(r: CatalogRecord): string[] {
   return out;
 }
 
+// EIP-55 hashes the address with keccak in JavaScript; the same few wallets sign most records.
+const checksumOk = new BoundedCache<string, true>(4096);
+
 // One spelling per address: the EIP-55 form is what the binding message and the UI show.
 function checksummed(out: string[], field: string, address: string): void {
+  if (checksumOk.get(address)) return;
   let expected: string | undefined;
   try {
     expected = getAddress(address);
   } catch {
     // a mixed-case address with a wrong checksum
   }
-  if (expected !== address) out.push(`${field} must be the EIP-55 checksummed address${expected ? ` (${expected})` : ""}`);
+  if (expected === address) checksumOk.set(address, true);
+  else out.push(`${field} must be the EIP-55 checksummed address${expected ? ` (${expected})` : ""}`);
 }
 
 function uint256(out: string[], field: string, wei: string): void {

@@ -13,9 +13,10 @@ export const ARTIFACTS = join(ROOT, "test-artifacts");
 
 /** What the in-editor suite asks of the page: the status bar, the views, the webview. */
 export const pageSteps = {
-  statusBarText: async (page: Page) => {
+  /** the status bar item's text, once it matches `pattern` (the renderer updates after the extension host) */
+  statusBarText: async (page: Page, pattern: unknown) => {
     const item = page.locator("[id='ascendnet.ascendnet.ascendnet.status']");
-    await item.waitFor({ state: "visible" });
+    await item.filter({ hasText: new RegExp(String(pattern ?? "")) }).waitFor({ state: "visible", timeout: 15_000 });
     return (await item.innerText()).trim();
   },
   openAscendNetViews: async (page: Page) => {

@@ -21,6 +21,8 @@ import {
 } from "../../node-service/catalog/index.ts";
 import { canonicalBytes } from "../../node-service/catalog/signing.ts";
 import { clearWalletProofCache } from "../../node-service/catalog/wallet_proof.ts";
+import { schemaProblems } from "../../node-service/catalog/validate.ts";
+import type { Validator } from "typebox/compile";
 
 async function identity() {
   const privateKey = await generateKeyPair("Ed25519");
@@ -227,6 +229,12 @@ describe("catalog records: signing and verification", () => {
         return true;
       });
     }
+  });
+
+  it("never reports a value that failed the schema as free of problems", () => {
+    // TypeBox cuts its error list short; an empty description must still be a problem
+    const silent = { Type: () => ({}), Errors: () => [] } as unknown as Validator;
+    assert.deepEqual(schemaProblems(silent, {}), ["does not match the schema"]);
   });
 
   it("names the field of kind-specific rules", async () => {

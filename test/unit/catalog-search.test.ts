@@ -36,7 +36,8 @@ const FIXTURES: Fixture[] = [
   { name: "l1", title: "Write unit tests for Python", tags: ["python", "testing"], model: "claude-3.5-sonnet", price: "100000000000000000000", createdAt: 20 },
   { name: "l2", title: "Summarise research papers", tags: ["writing"], model: "gpt-4o", price: "9", createdAt: 30 },
   { name: "l3", title: "React hooks explained", tags: ["react", "teaching"], model: "llama-3", price: "0", createdAt: 40 },
-  { name: "l4", title: "SQL query optimiser", tags: ["sql", "databases"], model: "GPT-4o", price: "9007199254740993", createdAt: 50 },
+  // newer than l5 and equal to it as a float: only an exact comparison puts it above l5
+  { name: "l4", title: "SQL query optimiser", tags: ["sql", "databases"], model: "GPT-4o", price: "9007199254740993", createdAt: 70 },
   { name: "l5", title: "Python data cleaning", tags: ["python", "data"], model: "gpt-4o", price: "9007199254740992", createdAt: 60 },
   ...Array.from({ length: 14 }, (_, i) => ({
     name: `g${i}`,
@@ -71,7 +72,8 @@ function draft(owner: Identity, f: Fixture, version = 1) {
 
 const names = (r: { items: { record: VerifiedRecord }[] }) => r.items.map((h) => h.record.id.split(":")[1]!);
 const byNewest = (a: Fixture, b: Fixture) => b.createdAt - a.createdAt || (a.name < b.name ? -1 : 1);
-const byPrice = (a: Fixture, b: Fixture) => (BigInt(a.price) < BigInt(b.price) ? -1 : BigInt(a.price) > BigInt(b.price) ? 1 : 0);
+// equal prices: newest first (the order price-desc then reverses)
+const byPrice = (a: Fixture, b: Fixture) => (BigInt(a.price) < BigInt(b.price) ? -1 : BigInt(a.price) > BigInt(b.price) ? 1 : byNewest(a, b));
 
 describe("catalog search", () => {
   let alice: Identity;
@@ -134,7 +136,10 @@ describe("catalog search", () => {
     // many matches (walk the kept order) and few (sort the matches) must agree with the brute force
     const everyone = names(query({ text: "everyday", sort: "price-asc" }));
     assert.equal(everyone.length, FIXTURES.length);
-    assert.deepEqual(everyone.map((n) => FIXTURES.find((f) => f.name === n)!.price), all().sort(byPrice).map((f) => f.price));
+    assert.deepEqual(everyone, all().sort(byPrice).map((f) => f.name));
+    assert.deepEqual(names(query({ text: "everyday", sort: "price-desc" })), all().sort(byPrice).reverse().map((f) => f.name));
+    assert.deepEqual(names(query({ sort: "price-desc" })), all().sort(byPrice).reverse().map((f) => f.name));
+    assert.deepEqual(names(query({ model: "gpt-4o", sort: "price-desc" })), all((f) => f.model.toLowerCase() === "gpt-4o").sort(byPrice).reverse().map((f) => f.name));
     assert.deepEqual(names(query({ text: "python", sort: "price-desc" })), ["l1", "l5"]);
     assert.deepEqual(names(query({ text: "react", sort: "newest" })), ["l3", "l0"]);
     assert.deepEqual(names(query({ text: "generic", sort: "newest" })), all((f) => f.name.startsWith("g")).sort(byNewest).map((f) => f.name));
@@ -198,6 +203,74 @@ describe("catalog search", () => {
     // listed again after the delisting
     store.apply(await signRecord(draft(alice, FIXTURES.find((f) => f.name === "l3")!, 3), alice.keys));
     assert.deepEqual(names(query({ text: "react" })).sort(), ["l0", "l3"]);
+  });
+
+  it("pages a large result the same whether a page is sorted whole or selected", async () => {
+    // 120 listings that say "alpha" alike (one large group of equal scores, dates partly equal),
+    // 100 that say it in varied amounts, and the fixtures that do not say it at all
+    const alike = Array.from({ length: 120 }, (_, i) => ({ name: `same${i}`, title: "Alpha", tags: [], model: "m", price: "1", createdAt: 5000 + (i % 30) }));
+    const varied = Array.from({ length: 100 }, (_, i) => ({ name: `var${i}`, title: i % 3 ? "Other" : "Alpha beta", tags: [], model: "m", price: "1", createdAt: 6000 + i }));
+    for (const [i, f] of [...alike, ...varied].entries()) {
+      const d = draft(alice, f);
+      if (f.name.startsWith("var")) d.body.description = `${"alpha ".repeat(1 + (i % 4))}${"filler ".repeat(i % 7)}`;
+      store.apply(await signRecord(d, alice.keys));
+    }
+    const full: { id: string; score: number; createdAt: number }[] = [];
+    for (let offset = 0; offset < 300; offset += 100) {
+      for (const h of search.query({ text: "alpha", offset, limit: 100 }).items) full.push({ id: h.record.id, score: h.score!, createdAt: h.record.createdAt! });
+    }
+    assert.equal(full.length, 220);
+    assert.equal(new Set(full.map((h) => h.id)).size, 220);
+    for (let i = 1; i < full.length; i++) {
+      const [a, b] = [full[i - 1]!, full[i]!];
+      const inOrder = a.score > b.score || (a.score === b.score && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id < b.id)));
+      assert.ok(inOrder, `rank ${i}: ${JSON.stringify(a)} before ${JSON.stringify(b)}`);
+    }
+    // small pages take the selection path (many more matches than the page), and must agree
+    for (const limit of [1, 7]) {
+      const paged: string[] = [];
+      for (let offset = 0; offset < 220; offset += limit) paged.push(...search.query({ text: "alpha", offset, limit }).items.map((h) => h.record.id));
+      assert.deepEqual(paged, full.map((h) => h.id), `limit ${limit}`);
+    }
+  });
+
+  it("answers after heavy churn exactly as an index built afresh", async () => {
+    const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
+    const churn = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, title: `${words[i % 6]} ${words[(i + 1) % 6]}`, tags: [`t${i % 5}`], model: `m${i % 3}`, price: String(i * 13), createdAt: 200 + i }));
+    for (const f of churn) store.apply(await signRecord(draft(alice, f), alice.keys));
+    for (let round = 2; round <= 4; round++) {
+      for (const [i, f] of churn.entries()) {
+        if ((i + round) % 5 === 0) {
+          store.apply(await signRecord({ kind: "prompt", id: id(f.name), version: round, deleted: true }, alice.keys));
+        } else if ((i + round) % 2 === 0) {
+          const changed = { ...f, title: `${words[(i + round) % 6]} golf`, tags: [`t${(i + round) % 5}`], price: String(round * 1000 - i), createdAt: f.createdAt + round };
+          store.apply(await signRecord(draft(alice, changed, round), alice.keys));
+        }
+      }
+    }
+    const fresh = new CatalogSearch(store);
+    try {
+      const queries: SearchQuery[] = [
+        {},
+        ...words.map((text) => ({ text })),
+        { text: "golf" },
+        { text: "alpha golf" },
+        { text: "gol" },
+        { tags: ["t1"] },
+        { model: "m2", sort: "price-desc" },
+        { text: "bravo", sort: "price-asc" },
+        { sort: "rating" },
+      ];
+      for (const q of queries) {
+        const a = query(q);
+        const b = fresh.query({ limit: 100, ...q });
+        assert.equal(a.total, b.total, JSON.stringify(q));
+        assert.deepEqual(a.items.map((h) => [h.record.id, h.record.version]), b.items.map((h) => [h.record.id, h.record.version]), JSON.stringify(q));
+      }
+      assert.equal(search.size, fresh.size);
+    } finally {
+      fresh.close();
+    }
   });
 
   it("validates its query, naming the field", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { Wallet } from "ethers";
@@ -179,6 +180,21 @@ describe("catalog store: merge rule and anti-entropy", () => {
     assert.deepEqual(seen, [[1, undefined], [2, 1], [3, 2]]);
   });
 
+  it("keeps a change when a listener throws, runs the other listeners and reports the error", async () => {
+    const errors: unknown[] = [];
+    const store = new CatalogStore({ onListenerError: (err) => errors.push(err) });
+    const heard: number[] = [];
+    store.onChange(() => {
+      throw new Error("listener bug");
+    });
+    store.onChange((r) => heard.push(r.version));
+    assert.equal(store.apply(await sign(alice, promptDraft(alice, "p", 1))), "added");
+    assert.deepEqual(heard, [1]);
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /listener bug/);
+    assert.equal(store.size, 1);
+  });
+
   it("lists live records, keeps tombstones for get and export, and reloads from its export", async () => {
     const store = new CatalogStore();
     store.applyAll([await sign(alice, promptDraft(alice, "a", 1)), await sign(alice, promptDraft(alice, "b", 1)), await tombstone(alice, "b", 2)]);
@@ -221,7 +237,10 @@ describe("catalog store: merge rule and anti-entropy", () => {
     const db = b.bucketDigests();
     assert.equal(da.length, 256);
     const buckets = da.flatMap((d, i) => (d === db[i] ? [] : [i]));
-    assert.deepEqual(buckets, [...new Set(differing.map(bucketOf))].sort((x, y) => x - y));
+    // the documented scheme: the first byte of sha256("kind:id")
+    const firstByte = (key: string) => createHash("sha256").update(key).digest()[0]!;
+    assert.deepEqual(buckets, [...new Set(differing.map(firstByte))].sort((x, y) => x - y));
+    assert.deepEqual(differing.map(bucketOf), differing.map(firstByte));
 
     const fromA = a.entriesIn(buckets);
     const fromB = b.entriesIn(buckets);

@@ -50,7 +50,7 @@ describe("AscendNet extension in VS Code", function () {
     assert.equal(state.kind === "connected" && state.health.peerId, health.peerId, "the extension talks to the node of the lock file");
     const walletReady = await withTimeout(api.waitForState((s) => s.kind === "connected" && s.health.wallet.state === "ready"), 30_000, "the wallet");
     const address = walletReady.kind === "connected" ? walletReady.health.wallet.address! : "";
-    const text = await pageStep<string>("statusBarText");
+    const text = await pageStep<string>("statusBarText", "AscendNet · 0 peers · 0x");
     log(`status bar: ${text}`);
     assert.match(text, /AscendNet · 0 peers · /);
     assert.ok(text.includes(`${address.slice(0, 6)}…${address.slice(-4)}`), `status bar shows the wallet ${address}`);
@@ -87,7 +87,7 @@ describe("AscendNet extension in VS Code", function () {
       log(`network view: ${text.replace(/\s+/g, " ")}`);
       assert.match(text, /12D3KooW.{0,3}…/, "the peer's short id is listed");
       assert.match(text, /ascendnet\/0\.1\.0/, "with its agent version");
-      assert.match(await pageStep<string>("statusBarText"), /AscendNet · 1 peer · /, "the status bar counts it");
+      assert.match(await pageStep<string>("statusBarText", "AscendNet · 1 peer · "), /AscendNet · 1 peer · /, "the status bar counts it");
     } finally {
       peer.kill("SIGTERM");
       await new Promise((r) => peer.once("exit", r));
@@ -122,7 +122,7 @@ describe("AscendNet extension in VS Code", function () {
     const after = await withTimeout(api.waitForState((s) => s.kind === "connected" && s.health.pid !== before.health.pid), 30_000, "respawn");
     assert.ok(after.kind === "connected");
     assert.equal(after.health.peerId, before.health.peerId);
-    const text = await pageStep<string>("statusBarText");
+    const text = await pageStep<string>("statusBarText", "AscendNet · 0 peers");
     assert.match(text, /AscendNet · 0 peers/);
   });
 });
