@@ -5,8 +5,13 @@ import { AscendError } from "./errors.ts";
 /** One line per problem, each naming the field: `apiPort must be integer`. */
 export function describeErrors(schema: TSchema, value: unknown): string[] {
   const out: string[] = [];
+  const skipped: string[] = [];
   for (const e of Value.Errors(schema, value)) {
-    if (e.keyword === "boolean") continue; // duplicate of the additionalProperties line
+    // usually a duplicate of the additionalProperties line; kept in case it is all there is
+    if (e.keyword === "boolean") {
+      skipped.push(`${e.instancePath.replace(/^\//, "").replaceAll("/", ".") || "value"} is not allowed`);
+      continue;
+    }
     const field = e.instancePath.replace(/^\//, "").replaceAll("/", ".");
     if (e.keyword === "additionalProperties") {
       const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
@@ -15,7 +20,8 @@ export function describeErrors(schema: TSchema, value: unknown): string[] {
       out.push(`${field || "value"} ${e.message}`);
     }
   }
-  return out;
+  // TypeBox stops after a handful of errors: a value must never fail with no reason given
+  return out.length > 0 ? out : skipped;
 }
 
 /** Checks `value` against `schema`; on failure throws BAD_REQUEST whose message names each bad field. */
