@@ -20,7 +20,7 @@ export interface CatalogChange {
  * mesh, and publishing this node's own records (signed with its identity and wallet binding).
  */
 export class CatalogService {
-  readonly store = new CatalogStore();
+  readonly store: CatalogStore;
   readonly search: CatalogSearch;
   private readonly replicator: CatalogReplicator;
   private readonly peerId: string;
@@ -28,6 +28,8 @@ export class CatalogService {
 
   constructor(opts: { p2p: P2PService; log: Logger; onMisbehaviour: (peer: string, points: number, reason: string) => void }) {
     this.peerId = opts.p2p.peerId;
+    // a failing listener (the event stream, the index) is a bug of ours, not of the peer that sent the record
+    this.store = new CatalogStore({ onListenerError: (err) => opts.log.error({ module: "catalog", err }, "a catalog listener failed") });
     this.search = new CatalogSearch(this.store);
     this.replicator = new CatalogReplicator({ p2p: opts.p2p, store: this.store, log: opts.log, onMisbehaviour: opts.onMisbehaviour });
   }
