@@ -1,10 +1,7 @@
 // catalog-search: N signed listings in one node's store and search index (in-process: this measures
 // the index, not HTTP), then 1,000 mixed queries: latency p50/p99 and the process's RSS.
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey } from "@libp2p/peer-id";
-import { Wallet } from "ethers";
-import { CatalogSearch, CatalogStore, makeWalletProof, ownedId, signRecord, type SearchQuery, type UnsignedRecord } from "../node-service/catalog/index.ts";
-import { promptBody } from "../test/helpers/catalog.ts";
+import { CatalogSearch, CatalogStore, ownedId, signRecord, type SearchQuery, type UnsignedRecord } from "../node-service/catalog/index.ts";
+import { catalogIdentity, promptBody } from "../test/helpers/catalog.ts";
 import { percentile, printTable, rssMb } from "./_stats.ts";
 
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 100_000);
@@ -13,13 +10,7 @@ const WORDS = ["summarise", "refactor", "translate", "explain", "review", "test"
 const MODELS = ["gpt-5", "claude-4", "llama-4", "mistral-large", "gemini-3"];
 const TAGS = ["code", "writing", "data", "devops", "security", "testing", "docs", "sql", "python", "typescript"];
 
-const owners = await Promise.all(
-  Array.from({ length: 50 }, async () => {
-    const privateKey = await generateKeyPair("Ed25519");
-    const peerId = peerIdFromPrivateKey(privateKey).toString();
-    return { privateKey, peerId, walletProof: await makeWalletProof(Wallet.createRandom(), peerId) };
-  }),
-);
+const owners = await Promise.all(Array.from({ length: 50 }, catalogIdentity));
 const store = new CatalogStore();
 const search = new CatalogSearch(store);
 const t0 = performance.now();
@@ -33,7 +24,7 @@ for (let i = 0; i < LISTINGS; i++) {
     model: MODELS[i % MODELS.length]!,
   });
   const unsigned = { kind: "prompt", id: ownedId(owner.peerId, `l${i}`), version: 1, createdAt: 1_700_000_000_000 + i, body } as UnsignedRecord;
-  store.apply(await signRecord(unsigned, owner));
+  store.apply(await signRecord(unsigned, owner.keys));
 }
 const loadMs = performance.now() - t0;
 

@@ -1,8 +1,22 @@
 import { createHash } from "node:crypto";
+import { generateKeyPair } from "@libp2p/crypto/keys";
+import { peerIdFromPrivateKey } from "@libp2p/peer-id";
+import { Wallet } from "ethers";
+import { makeWalletProof } from "../../node-service/catalog/index.ts";
 import type { NodeProcess } from "./node_process.ts";
 
 // a CIDv1 (raw, sha2-256) in base32: the shape a listing points at; the content itself is not fetched here
 export const SAMPLE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+
+/** A fresh record author: libp2p key, PeerId, wallet and the proof that binds them, ready for signRecord. */
+export async function catalogIdentity() {
+  const privateKey = await generateKeyPair("Ed25519");
+  const peerId = peerIdFromPrivateKey(privateKey).toString();
+  const wallet = Wallet.createRandom();
+  const walletProof = await makeWalletProof(wallet, peerId);
+  return { privateKey, peerId, wallet, walletProof, keys: { privateKey, walletProof } };
+}
+export type CatalogIdentity = Awaited<ReturnType<typeof catalogIdentity>>;
 
 export function promptBody(n: number, extra: Partial<Record<string, unknown>> = {}) {
   return {

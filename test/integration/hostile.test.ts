@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
+import { peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
 import { Wallet } from "ethers";
 import { CATALOG_TOPIC, encodeRecord, makeWalletProof, ownedId, signRecord, type UnsignedRecord } from "../../node-service/catalog/index.ts";
 import { canonicalBytes } from "../../node-service/catalog/signing.ts";
 import { buildLibp2p, type AscendLibp2p } from "../../node-service/p2p/libp2p.ts";
 import { Reputation } from "../../node-service/p2p/reputation.ts";
-import { converged, digestOf, promptBody, publish } from "../helpers/catalog.ts";
+import { catalogIdentity, converged, digestOf, promptBody, publish } from "../helpers/catalog.ts";
 import { EventTap } from "../helpers/events.ts";
 import { NodeProcess, tempDir } from "../helpers/node_process.ts";
 
@@ -28,8 +27,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
 
 /** A hostile peer in this test process: a real libp2p node with gossipsub that publishes whatever it is told. */
 async function attacker() {
-  const privateKey = await generateKeyPair("Ed25519");
-  const peerId = peerIdFromPrivateKey(privateKey).toString();
+  const { privateKey, peerId, keys } = await catalogIdentity();
   const node: AscendLibp2p = await buildLibp2p({
     privateKey,
     host: "127.0.0.1",
@@ -42,7 +40,6 @@ async function attacker() {
   });
   await node.start();
   node.services.pubsub.subscribe(CATALOG_TOPIC);
-  const keys = { privateKey, walletProof: await makeWalletProof(Wallet.createRandom(), peerId) };
   const sign = (name: string, n: number) => signRecord({ kind: "prompt", id: ownedId(peerId, name), version: 1, createdAt: Date.now(), body: promptBody(n) } as UnsignedRecord, keys);
   const send = (bytes: Uint8Array) => node.services.pubsub.publish(CATALOG_TOPIC, bytes);
   /** a node announcement claiming `victimWallet`, correctly signed by the attacker's key but with a wallet proof from another wallet */

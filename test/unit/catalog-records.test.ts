@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { Wallet, type HDNodeWallet } from "ethers";
 import {
   MAX_RECORD_BYTES,
@@ -19,19 +17,12 @@ import {
   type UnsignedRecord,
   type VerifiedRecord,
 } from "../../node-service/catalog/index.ts";
+import { catalogIdentity as identity, type CatalogIdentity as Identity } from "../helpers/catalog.ts";
 import { canonicalBytes } from "../../node-service/catalog/signing.ts";
 import { clearWalletProofCache } from "../../node-service/catalog/wallet_proof.ts";
 import { schemaProblems } from "../../node-service/catalog/validate.ts";
 import type { Validator } from "typebox/compile";
 
-async function identity() {
-  const privateKey = await generateKeyPair("Ed25519");
-  const peerId = peerIdFromPrivateKey(privateKey).toString();
-  const wallet = Wallet.createRandom();
-  const walletProof = await makeWalletProof(wallet, peerId);
-  return { privateKey, peerId, wallet, walletProof, keys: { privateKey, walletProof } };
-}
-type Identity = Awaited<ReturnType<typeof identity>>;
 
 const CID = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 

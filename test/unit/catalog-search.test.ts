@@ -1,25 +1,15 @@
 import assert from "node:assert/strict";
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey } from "@libp2p/peer-id";
-import { Wallet } from "ethers";
 import {
   CatalogSearch,
   CatalogStore,
-  makeWalletProof,
   ownedId,
   ratingId,
   signRecord,
   type SearchQuery,
   type VerifiedRecord,
 } from "../../node-service/catalog/index.ts";
+import { catalogIdentity as identity, type CatalogIdentity as Identity } from "../helpers/catalog.ts";
 
-async function identity() {
-  const privateKey = await generateKeyPair("Ed25519");
-  const peerId = peerIdFromPrivateKey(privateKey).toString();
-  const walletProof = await makeWalletProof(Wallet.createRandom(), peerId);
-  return { privateKey, peerId, walletProof, keys: { privateKey, walletProof } };
-}
-type Identity = Awaited<ReturnType<typeof identity>>;
 
 interface Fixture {
   name: string;

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { generateKeyPair } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey } from "@libp2p/peer-id";
-import { Wallet } from "ethers";
 import {
   CatalogStore,
-  makeWalletProof,
   ownedId,
   ratingId,
   recordHash,
@@ -14,16 +10,10 @@ import {
   type UnsignedRecord,
   type VerifiedRecord,
 } from "../../node-service/catalog/index.ts";
+import { catalogIdentity as identity, type CatalogIdentity as Identity } from "../helpers/catalog.ts";
 import { bucketOf } from "../../node-service/catalog/buckets.ts";
 import { canonicalBytes } from "../../node-service/catalog/signing.ts";
 
-async function identity() {
-  const privateKey = await generateKeyPair("Ed25519");
-  const peerId = peerIdFromPrivateKey(privateKey).toString();
-  const walletProof = await makeWalletProof(Wallet.createRandom(), peerId);
-  return { privateKey, peerId, walletProof, keys: { privateKey, walletProof } };
-}
-type Identity = Awaited<ReturnType<typeof identity>>;
 
 function promptDraft(owner: Identity, name: string, version: number, title = `Prompt ${name}`): UnsignedRecord {
   return {
