@@ -18,7 +18,11 @@ const node = await createLibp2p({
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: (ma) => !ma.toString().startsWith("/ip4/127.") },
-  services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }) },
+  services: {
+    identify: identify(),
+    // every process is on 127.0.0.1: without this, IP colocation scoring graylists peers past 10 nodes
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, scoreParams: { IPColocationFactorWhitelist: new Set(["127.0.0.1"]) } }),
+  },
 });
 node.services.pubsub.addEventListener("message", (e) => {
   if (e.detail.topic !== TOPIC) return;

@@ -2,7 +2,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
-import { CatalogService, makeWalletProof } from "./catalog/index.ts";
+import { CATALOG_TOPIC, CatalogService, makeWalletProof } from "./catalog/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
 import { startP2P, type P2PService } from "./p2p/index.ts";
 import { StateStore } from "./storage/index.ts";
@@ -89,6 +89,7 @@ export class AscendNode {
         bootstrap: config.bootstrap,
         mdns: config.mdns,
         agentVersion: `ascendnet/${NODE_VERSION}`,
+        recordTopics: [CATALOG_TOPIC],
         log,
         allowPeers: config.allowPeers,
         denyPeers: config.denyPeers,

@@ -132,10 +132,11 @@ export class CatalogReplicator {
       const record = decodeRecord(data);
       if (!this.opts.p2p.takeAuthorToken(record.owner.peerId)) {
         // Only an author flooding its own records is charged: an honest relay of a prolific author
-        // is just not forwarded further (anti-entropy still brings those records later).
-        if (peer !== record.owner.peerId) return TopicValidatorResult.Ignore;
-        this.opts.onMisbehaviour(peer, Penalties.spam, `records from ${record.owner.peerId} above the gossip rate`);
-        return TopicValidatorResult.Reject;
+        // is just not forwarded further (anti-entropy still brings those records later). Excess is
+        // ignored, not rejected: the records are valid, so gossipsub's invalid-message score (P4,
+        // squared) stays for forgeries and the flood is priced by the application penalty alone.
+        if (peer === record.owner.peerId) this.opts.onMisbehaviour(peer, Penalties.spam, `records from ${record.owner.peerId} above the gossip rate`);
+        return TopicValidatorResult.Ignore;
       }
       const result = this.opts.store.apply(record);
       if (result === "added" || result === "updated") return TopicValidatorResult.Accept;

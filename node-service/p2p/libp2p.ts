@@ -23,6 +23,8 @@ export interface Libp2pOptions {
   mdns: boolean;
   agentVersion: string;
   reputation: Reputation;
+  /** topics that carry signed records: scored for first deliveries and invalid messages (P2, P4) */
+  recordTopics: string[];
 }
 
 function isLoopback(host: string): boolean {
@@ -34,6 +36,32 @@ function loopbackAddress(ma: Multiaddr): boolean {
   const [first] = ma.getComponents();
   return (first?.name === "ip4" && first.value?.startsWith("127.")) || (first?.name === "ip6" && first.value === "::1");
 }
+
+/**
+ * Score parameters for a topic of signed records (see docs/ARCHITECTURE.md, "Peer scoring"). Record
+ * traffic is bursty and often quiet for minutes, so silence in the mesh is never punished (P3, P3b
+ * off); first deliveries earn a little (P2, at most +10), time in the mesh less (P1, at most +6), and
+ * each invalid record costs its square (P4), on top of the application penalty (P5).
+ */
+const RECORD_TOPIC_SCORE = {
+  topicWeight: 1,
+  timeInMeshWeight: 0.01,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 600,
+  firstMessageDeliveriesWeight: 0.5,
+  firstMessageDeliveriesDecay: 0.99,
+  firstMessageDeliveriesCap: 20,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 100,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -1,
+  invalidMessageDeliveriesDecay: 0.99,
+};
 
 /**
  * The libp2p node: TCP, noise, yamux, identify, ping, Kademlia under /ascendnet, gossipsub with
@@ -80,7 +108,14 @@ export function buildLibp2p(opts: Libp2pOptions) {
         // -10 it gets no gossip from us, below -50 none of our publishes; graylisting (no processing
         // of its messages) sits at the ban threshold, so a misbehaving peer is still heard, and
         // charged, until it is banned outright rather than lingering muted but connected.
-        scoreParams: { appSpecificScore: (peer: string) => -opts.reputation.penalty(peer), appSpecificWeight: 1 },
+        scoreParams: {
+          appSpecificScore: (peer: string) => -opts.reputation.penalty(peer),
+          appSpecificWeight: 1,
+          // P6 (IP colocation) defends a public mesh against many identities on one address; a
+          // local devnet is all 127.0.0.1 and would otherwise graylist itself beyond 10 nodes
+          IPColocationFactorWhitelist: new Set(["127.0.0.1", "::1"]),
+          topics: Object.fromEntries(opts.recordTopics.map((topic) => [topic, RECORD_TOPIC_SCORE])),
+        },
         scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -BAN_THRESHOLD },
       }),
     },

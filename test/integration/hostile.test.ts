@@ -36,6 +36,7 @@ async function attacker() {
     bootstrap: [],
     mdns: false,
     agentVersion: "ascendnet/0.1.0",
+    recordTopics: [CATALOG_TOPIC],
     reputation: new Reputation({ allow: [], deny: [], bans: [], onBan: () => undefined }),
   });
   await node.start();
