@@ -32,7 +32,8 @@ const webviews = webviewEntries();
 export const builds: esbuild.BuildOptions[] = [
   {
     ...common,
-    entryPoints: { cli: join(root, "node-service/cli.ts") },
+    // the catalog's verification threads load verify-worker.mjs from beside cli.mjs
+    entryPoints: { cli: join(root, "node-service/cli.ts"), "verify-worker": join(root, "node-service/catalog/verify_worker.ts") },
     outdir: join(root, "dist/node-service"),
     outExtension: { ".js": ".mjs" },
     platform: "node",

@@ -10,6 +10,7 @@ import { BUCKET_COUNT, BucketDigestsSchema, SyncEntrySchema, type SyncEntry } fr
 import { MAX_RECORD_BYTES } from "./records.ts";
 import { decodeRecord, encodeRecord, type VerifiedRecord } from "./signing.ts";
 import type { CatalogStore } from "./store.ts";
+import { VerifyPool } from "./verify_pool.ts";
 
 export const CATALOG_TOPIC = "/ascendnet/catalog/1";
 export const SYNC_PROTOCOL = "/ascendnet/sync/1";
@@ -69,6 +70,7 @@ export class CatalogReplicator {
   private readonly syncing = new Map<string, Promise<number>>();
   private timer: NodeJS.Timeout | undefined;
   private hintTimer: NodeJS.Timeout | undefined;
+  private readonly verifier = new VerifyPool();
 
   constructor(opts: ReplicatorOptions) {
     this.opts = opts;
@@ -107,6 +109,7 @@ export class CatalogReplicator {
   stop(): void {
     clearInterval(this.timer);
     clearTimeout(this.hintTimer);
+    void this.verifier.close();
   }
 
   private hintDigest(): void {
@@ -195,12 +198,23 @@ export class CatalogReplicator {
       entries.push(...answer);
     }
     let changed = 0;
-    for (const keys of chunks(store.missing(entries), RECORDS_PER_REQUEST)) {
-      const answer = await ask({ type: "records", keys });
-      if (!Value.Check(RecordsSchema, answer)) throw new Error("peer answered records with something else");
-      const summary = store.applyAll(answer);
-      changed += summary.added + summary.updated;
-      for (const bad of summary.rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), Penalties.invalidRecord, `sync sent an invalid record: ${bad.reason}`);
+    const batches = chunks(store.missing(entries), RECORDS_PER_REQUEST);
+    const fetch = (i: number) => (i < batches.length ? ask({ type: "records", keys: batches[i] }) : undefined);
+    // the next batch travels while this one is verified
+    let next = fetch(0);
+    try {
+      for (let i = 0; next; i++) {
+        const answer = await next;
+        next = fetch(i + 1);
+        if (!Value.Check(RecordsSchema, answer)) throw new Error("peer answered records with something else");
+        const outcomes = await this.verifier.verify(answer);
+        const summary = store.applyAll(outcomes.flatMap((o) => ("record" in o ? [o.record] : [])));
+        changed += summary.added + summary.updated;
+        const rejected = outcomes.flatMap((o) => ("reason" in o ? [o.reason] : []));
+        for (const reason of rejected.slice(0, 3)) this.opts.onMisbehaviour(peer.toString(), Penalties.invalidRecord, `sync sent an invalid record: ${reason}`);
+      }
+    } finally {
+      next?.catch(() => undefined);
     }
     if (changed > 0) {
       log.info({ module: "catalog", peer: peer.toString(), changed, size: store.size }, `caught up ${changed} records from a peer`);

@@ -27,7 +27,7 @@ export function isVerified(value: unknown): value is VerifiedRecord {
 
 /** The bytes the owner signs: canonical JSON of the record without its signature. */
 export function canonicalBytes(record: object): Buffer {
-  return Buffer.from(canonicalJson({ ...record, signature: undefined }), "utf8");
+  return Buffer.from(canonicalBytesOf(record), "utf8");
 }
 
 /** A record on the wire and on disk: canonical JSON including the signature. */
@@ -50,7 +50,7 @@ export function decodeRecord(bytes: Uint8Array | string): VerifiedRecord {
   } catch (err) {
     throw new AscendError("BAD_REQUEST", `record rejected: not JSON (${errorMessage(err)})`);
   }
-  return verifyRecord(value);
+  return verifyParsedRecord(value);
 }
 
 /**
@@ -59,26 +59,61 @@ export function decodeRecord(bytes: Uint8Array | string): VerifiedRecord {
  */
 export function verifyRecord(value: unknown): VerifiedRecord {
   if (isVerified(value)) return value;
-  let full: string;
+  // A value built in this process may hold what JSON cannot (undefined, a Date, a getter): what is
+  // checked must be exactly what is stored, hashed and sent, so it is checked in its JSON form.
+  let json: string;
   try {
-    full = canonicalJson(value);
+    json = canonicalJson(value);
   } catch (err) {
     throw new AscendError("BAD_REQUEST", `record rejected: ${errorMessage(err)}`);
   }
-  const size = Buffer.byteLength(full, "utf8");
+  const size = Buffer.byteLength(json, "utf8");
   if (size > MAX_RECORD_BYTES) throw oversized(size);
-  // everything below looks at the canonical copy: what is checked is exactly what is stored and hashed
-  const parsed: unknown = JSON.parse(full);
+  return verifyParsedRecord(JSON.parse(json));
+}
+
+/**
+ * verifyRecord for a value fresh from JSON.parse (or a structured clone of one), which is plain JSON
+ * data already: it is checked and frozen in place, and canonicalised once.
+ */
+export function verifyParsedRecord(parsed: unknown): VerifiedRecord {
+  const { record, canonical } = checkRecord(parsed);
+  deepFreeze(record);
+  hashes.set(record, sha256(canonical));
+  return record as VerifiedRecord;
+}
+
+/**
+ * What a verification worker returns for a record: its canonical JSON (signature included) and
+ * hash. Throws like verifyRecord.
+ */
+export function verifyToCanonical(parsed: unknown): { canonical: string; hash: string } {
+  const { canonical } = checkRecord(parsed);
+  return { canonical, hash: sha256(canonical) };
+}
+
+/** Rebuilds a record a verification worker of this process checked (see verify_pool.ts). */
+export function adoptVerified(canonical: string, hash: string): VerifiedRecord {
+  const record = JSON.parse(canonical) as CatalogRecord;
+  deepFreeze(record);
+  hashes.set(record, hash);
+  return record as VerifiedRecord;
+}
+
+function checkRecord(parsed: unknown): { record: CatalogRecord; canonical: string } {
   const problems = recordProblems(parsed);
   if (problems.length > 0) throw rejected(parsed, problems.join("; "));
   const record = parsed as CatalogRecord;
-
   const signature = Buffer.from(record.signature, "base64url");
   // base64url leaves 4 spare bits in the last character; only the spelling with zero bits is
   // accepted, so nobody can relay the same signature under a second hash
   if (signature.toString("base64url") !== record.signature) throw rejected(record, "signature is not canonical base64url");
+  const signed = canonicalBytesOf(record);
+  const canonical = withSignature(signed, record);
+  const size = Buffer.byteLength(canonical, "utf8");
+  if (size > MAX_RECORD_BYTES) throw oversized(size);
   const key = publicKeyOf(record.owner.peerId);
-  if (!ed25519Verify(null, canonicalBytes(record), key, signature)) {
+  if (!ed25519Verify(null, Buffer.from(signed, "utf8"), key, signature)) {
     throw rejected(record, `bad signature: it does not verify against owner.peerId ${record.owner.peerId} (altered after signing, or signed by another key)`);
   }
   try {
@@ -86,9 +121,22 @@ export function verifyRecord(value: unknown): VerifiedRecord {
   } catch (err) {
     throw rejected(record, errorMessage(err));
   }
-  deepFreeze(record);
-  hashes.set(record, sha256(full));
-  return record as VerifiedRecord;
+  return { record, canonical };
+}
+
+function canonicalBytesOf(record: object): string {
+  return canonicalJson({ ...record, signature: undefined });
+}
+
+/**
+ * The canonical JSON with the signature, from the canonical JSON without it: sorted keys put
+ * `signature` just before `version`, the last key of every record (the schema allows no other), so
+ * the record is canonicalised once rather than twice.
+ */
+function withSignature(unsigned: string, record: CatalogRecord): string {
+  const tail = `,"version":${record.version}}`;
+  if (!unsigned.endsWith(tail)) return canonicalJson(record);
+  return `${unsigned.slice(0, -tail.length)},"signature":"${record.signature}"${tail}`;
 }
 
 export interface SigningKeys {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { Wallet, type HDNodeWallet } from "ethers";
 import {
   MAX_RECORD_BYTES,
@@ -101,6 +102,8 @@ describe("catalog records: signing and verification", () => {
       assert.deepEqual(received, record, u.kind);
       assert.equal(recordHash(received), recordHash(record));
       assert.equal(recordHash(decodeRecord(encodeRecord(record))), recordHash(record));
+      // the hash is of the RFC 8785 form with the signature, however verification builds that form
+      assert.equal(recordHash(record), createHash("sha256").update(encodeRecord(record)).digest("hex"));
       // key order on the wire does not matter: the signature covers the canonical form
       const reversed = Object.fromEntries(Object.entries(plain(record)).reverse());
       assert.equal(recordHash(verifyRecord(reversed)), recordHash(record));
