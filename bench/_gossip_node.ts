@@ -1,28 +1,26 @@
-// Baseline for catalog-propagation: a bare libp2p + gossipsub node (same transports, no catalog, no
-// validation). Driven over stdin/stdout by bench/catalog-propagation.ts: prints its address, then
-// `recv <id>` for every message; reads `dial <multiaddr>` and `pub <id> <payload>` lines.
+// Baseline for catalog-propagation: the node's own libp2p configuration (buildLibp2p: transports,
+// Kademlia, gossipsub and its score parameters) without the catalog: payloads are published raw on
+// a topic with no validator, no signing of records, no store, index, API or events. The same dial
+// plan then gives the same connectivity as the nodes, so the ratio is what the catalog adds.
+// Driven over stdin/stdout by bench/catalog-propagation.ts: prints its address, then `recv <id>` for
+// every message; reads `dial <multiaddr>` and `pub <id> <payload>` lines.
 import { createInterface } from "node:readline";
-import { gossipsub } from "@libp2p/gossipsub";
-import { identify } from "@libp2p/identify";
-import { noise } from "@libp2p/noise";
-import { tcp } from "@libp2p/tcp";
-import { yamux } from "@libp2p/yamux";
+import { generateKeyPair } from "@libp2p/crypto/keys";
 import { multiaddr } from "@multiformats/multiaddr";
-import { createLibp2p } from "libp2p";
+import { buildLibp2p } from "../node-service/p2p/libp2p.ts";
+import { Reputation } from "../node-service/p2p/reputation.ts";
 
 const TOPIC = "/bench/baseline/1";
-const node = await createLibp2p({
-  start: false,
-  addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-  transports: [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  connectionGater: { denyDialMultiaddr: (ma) => !ma.toString().startsWith("/ip4/127.") },
-  services: {
-    identify: identify(),
-    // every process is on 127.0.0.1: without this, IP colocation scoring graylists peers past 10 nodes
-    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, scoreParams: { IPColocationFactorWhitelist: new Set(["127.0.0.1"]) } }),
-  },
+const node = await buildLibp2p({
+  privateKey: await generateKeyPair("Ed25519"),
+  host: "127.0.0.1",
+  port: 0,
+  announce: [],
+  bootstrap: [],
+  mdns: false,
+  agentVersion: "ascendnet-baseline/0",
+  reputation: new Reputation({ allow: [], deny: [], bans: [], onBan: () => undefined }),
+  recordTopics: [TOPIC],
 });
 node.services.pubsub.addEventListener("message", (e) => {
   if (e.detail.topic !== TOPIC) return;

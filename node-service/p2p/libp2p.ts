@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { bootstrap } from "@libp2p/bootstrap";
 import { gossipsub } from "@libp2p/gossipsub";
 import { identify, identifyPush } from "@libp2p/identify";
@@ -35,6 +36,21 @@ function isLoopback(host: string): boolean {
 function loopbackAddress(ma: Multiaddr): boolean {
   const [first] = ma.getComponents();
   return (first?.name === "ip4" && first.value?.startsWith("127.")) || (first?.name === "ip6" && first.value === "::1");
+}
+
+/**
+ * Without a fast message id gossipsub checks the signature of every copy of a message before it
+ * finds the copy a duplicate, and on a well-connected mesh each message arrives from several peers.
+ * The id hashes every byte that the signature covers and the signature itself, so only a copy
+ * identical to a message already validated can match.
+ */
+export function gossipFastMsgId(msg: { from?: Uint8Array; seqno?: Uint8Array; topic: string; data?: Uint8Array; signature?: Uint8Array }): string {
+  const hash = createHash("sha256").update(msg.topic);
+  for (const part of [msg.from, msg.seqno, msg.data, msg.signature]) {
+    hash.update(String(part?.length ?? -1)).update(":");
+    if (part) hash.update(part);
+  }
+  return hash.digest("base64");
 }
 
 /**
@@ -103,6 +119,7 @@ export function buildLibp2p(opts: Libp2pOptions) {
       }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
+        fastMsgIdFn: gossipFastMsgId,
         ignoreDuplicatePublishError: true,
         // P5: this node's own judgement of the peer (invalid records, spam) is its gossip score. Below
         // -10 it gets no gossip from us, below -50 none of our publishes; graylisting (no processing
