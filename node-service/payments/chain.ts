@@ -63,9 +63,12 @@ export class Chain {
   static async connect(opts: ChainOptions): Promise<Chain> {
     const request = new FetchRequest(opts.rpcUrl);
     request.timeout = opts.requestTimeoutMs ?? 5_000;
-    // a static network: ethers would otherwise retry network detection forever against a dead RPC
+    // A static network: ethers would otherwise retry network detection forever against a dead RPC.
+    // No cache: ethers answers an identical request made within 250 ms from a cache, and a local chain
+    // mines faster than that, so a balance, nonce or gas estimate read after a transaction could
+    // predate it (a stale estimate would even let a call that now reverts be sent).
     const network = Network.from(opts.expectedChainId);
-    const provider = new JsonRpcProvider(request, network, { staticNetwork: network, pollingInterval: opts.pollingIntervalMs ?? 250 });
+    const provider = new JsonRpcProvider(request, network, { staticNetwork: network, pollingInterval: opts.pollingIntervalMs ?? 250, cacheTimeout: -1 });
     const chain = new Chain(opts, provider);
     try {
       const served = Number(await chain.read("reading the chain id", () => provider.send("eth_chainId", []) as Promise<string>));
@@ -87,10 +90,15 @@ export class Chain {
   /** Whether the RPC answers now, and its head block. */
   async health(): Promise<{ available: true; blockNumber: number } | { available: false; reason: string }> {
     try {
-      return { available: true, blockNumber: await this.read("reading the head block", () => this.provider.getBlockNumber()) };
+      return { available: true, blockNumber: await this.blockNumber() };
     } catch (err) {
       return { available: false, reason: (err as Error).message };
     }
+  }
+
+  /** The head block number. */
+  blockNumber(): Promise<number> {
+    return this.read("reading the head block", () => this.provider.getBlockNumber());
   }
 
   /** ETH balance in wei (default: the wallet's). */

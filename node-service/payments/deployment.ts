@@ -78,9 +78,11 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
     challengeWindow: opts.challengeWindow ?? DEFAULT_WINDOWS.challengeWindow,
     disputeTimeout: opts.disputeTimeout ?? DEFAULT_WINDOWS.disputeTimeout,
   };
+  // explicit nonces: ethers briefly caches the account's nonce, and a local chain mines at once
+  let nonce = await signer.getNonce("pending");
   const deploy = async (name: ContractName, args: unknown[]) => {
     const { abi, bytecode } = artifacts[name];
-    const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
+    const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args, { nonce: nonce++ });
     const receipt = await contract.deploymentTransaction()!.wait();
     return { address: await contract.getAddress(), abi, block: receipt!.blockNumber };
   };

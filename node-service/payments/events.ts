@@ -57,6 +57,8 @@ export interface FollowerOptions {
   /** awaited before the cursor moves past the event; a throw stops the follower at that event, to be retried */
   onEvent: (event: ChainEvent) => void | Promise<void>;
   onStateChange?: (state: FollowerState, detail?: string) => void;
+  /** called each time the cursor moves (after an event, or a range of blocks with none) */
+  onPosition?: (cursor: EventCursor) => void;
   /** how often to look for new blocks (default 250 ms) */
   pollIntervalMs?: number;
   /** blocks per log query while catching up (default 2,000) */
@@ -74,7 +76,7 @@ export interface FollowerOptions {
  * "unavailable" and polling backs off up to 5 s.
  */
 export class EventFollower {
-  private readonly opts: Required<Omit<FollowerOptions, "onStateChange">> & Pick<FollowerOptions, "onStateChange">;
+  private readonly opts: Required<Omit<FollowerOptions, "onStateChange" | "onPosition">> & Pick<FollowerOptions, "onStateChange" | "onPosition">;
   private readonly decoders: Array<{ contract: ContractName; address: string; iface: Interface }>;
   private readonly seen = new Set<string>();
   private cursor: EventCursor | undefined;
@@ -139,7 +141,7 @@ export class EventFollower {
   /** Handles one batch of blocks; true when it reached the followed head. */
   private async pollOnce(): Promise<boolean> {
     const { chain, batchBlocks, confirmations } = this.opts;
-    const head = (await chain.read("reading the head block", () => chain.provider.getBlockNumber())) - confirmations;
+    const head = (await chain.blockNumber()) - confirmations;
     const cursor = this.cursor!;
     // a cursor inside a block resumes within it
     const from = cursor.logIndex === undefined ? cursor.blockNumber + 1 : cursor.blockNumber;
@@ -188,6 +190,7 @@ export class EventFollower {
   private async advance(cursor: EventCursor): Promise<void> {
     this.cursor = cursor;
     await this.opts.store.save(cursor);
+    this.opts.onPosition?.(cursor);
   }
 
   private setState(state: FollowerState, detail?: string): void {
