@@ -1,28 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {EscrowPayments} from "./EscrowPayments.sol";
 import {PromptMarketplace} from "./PromptMarketplace.sol";
 import {vm, bound, expectedFee, ETH} from "./test/Cheats.sol";
+import {EscrowHandler, EscrowInvariantTest} from "./test/EscrowHandler.sol";
 
 /// Drives the marketplace with random sequences of list/update/buy/deliver/refund/rate/withdraw
-/// and time jumps, keeping its own books (ghosts) to compare with the contract's.
-contract MarketplaceHandler {
+/// and time jumps.
+contract MarketplaceHandler is EscrowHandler {
     PromptMarketplace public immutable market;
-    address public constant FEE_RECIPIENT = address(0xFEE);
     address[2] internal sellers = [address(0x5E11), address(0x5E12)];
     address[3] internal buyers = [address(0xB001), address(0xB002), address(0xB003)];
-
     uint256[] internal purchaseIds;
-    mapping(uint256 purchaseId => bool) public settled;
-    /// ghosts: ETH held for pending purchases, fees released and not withdrawn, and breaches
-    uint256 public held;
-    uint256 public fees;
-    bool public secondPayout;
-    bool public wrongSplit;
     bool public ratingOutOfBounds;
 
     constructor() {
         market = new PromptMarketplace(address(this), FEE_RECIPIENT, 1 days);
+    }
+
+    function escrow() public view override returns (EscrowPayments) {
+        return market;
     }
 
     function list(uint256 sellerSeed, uint256 price) external {
@@ -32,26 +30,23 @@ contract MarketplaceHandler {
     }
 
     function update(uint256 promptSeed, uint256 price) external {
-        uint256 count = market.promptCount();
-        if (count == 0) return;
-        uint256 promptId = 1 + (promptSeed % count);
+        uint256 promptId = _pickPrompt(promptSeed);
+        if (promptId == 0) return;
         price = bound(price, 1, 1_000 ether);
         vm.prank(market.ownerOf(promptId));
         try market.update(promptId, ETH, price, "ipfs://meta2", keccak256(abi.encode(price, 2))) {} catch {}
     }
 
     function buy(uint256 promptSeed, uint256 buyerSeed) external {
-        uint256 count = market.promptCount();
-        if (count == 0) return;
-        uint256 promptId = 1 + (promptSeed % count);
+        uint256 promptId = _pickPrompt(promptSeed);
+        if (promptId == 0) return;
         address buyer = buyers[buyerSeed % 3];
         PromptMarketplace.Listing memory l = market.listing(promptId);
         vm.deal(buyer, l.price);
         vm.prank(buyer);
         try market.buy{value: l.price}(promptId, l.version, hex"04aa") returns (uint256 purchaseId) {
             purchaseIds.push(purchaseId);
-            settled[purchaseId] = false;
-            held += l.price;
+            _opened(purchaseId, l.price);
         } catch {}
     }
 
@@ -63,10 +58,8 @@ contract MarketplaceHandler {
         uint256 before = seller.balance;
         vm.prank(seller);
         try market.deliverKey(purchaseId, hex"5ea1") {
-            _settle(purchaseId);
-            held -= p.amount;
-            fees += expectedFee(p.amount);
-            if (seller.balance - before != p.amount - expectedFee(p.amount)) wrongSplit = true;
+            _settle(purchaseId, p.amount, p.amount);
+            _expectReceived(seller, before, p.amount - expectedFee(p.amount));
         } catch {}
     }
 
@@ -77,64 +70,43 @@ contract MarketplaceHandler {
         uint256 before = p.buyer.balance;
         vm.prank(p.buyer);
         try market.refund(purchaseId) {
-            _settle(purchaseId);
-            held -= p.amount;
-            if (p.buyer.balance - before != p.amount) wrongSplit = true;
+            _settle(purchaseId, p.amount, 0);
+            _expectReceived(p.buyer, before, p.amount);
         } catch {}
     }
 
     function rate(uint256 promptSeed, uint256 buyerSeed, uint8 score) external {
-        uint256 count = market.promptCount();
-        if (count == 0) return;
-        uint256 promptId = 1 + (promptSeed % count);
+        uint256 promptId = _pickPrompt(promptSeed);
+        if (promptId == 0) return;
         vm.prank(buyers[buyerSeed % 3]);
         try market.rate(promptId, uint8(bound(score, 0, 6))) {} catch {}
         (uint64 sum, uint64 ratings) = market.rating(promptId);
         if (sum < ratings || sum > 5 * uint256(ratings)) ratingOutOfBounds = true;
     }
 
-    function withdrawFees() external {
-        uint256 before = FEE_RECIPIENT.balance;
-        try market.withdrawFees(ETH) {
-            if (FEE_RECIPIENT.balance - before != fees) wrongSplit = true;
-            fees = 0;
-        } catch {}
-    }
-
-    function warp(uint256 secondsAhead) external {
-        vm.warp(block.timestamp + bound(secondsAhead, 0, 2 days));
-    }
-
-    /// A payout for a purchase already paid out (to either side) is the breach we look for.
-    function _settle(uint256 purchaseId) private {
-        if (settled[purchaseId]) secondPayout = true;
-        settled[purchaseId] = true;
+    function _pickPrompt(uint256 seed) private view returns (uint256) {
+        uint256 count = market.promptCount();
+        return count == 0 ? 0 : 1 + (seed % count);
     }
 }
 
 /// Invariants (random call sequences against the handler) and fuzzed unit tests of the marketplace.
-contract PromptMarketplaceTest {
-    MarketplaceHandler internal handler;
+contract PromptMarketplaceTest is EscrowInvariantTest {
+    MarketplaceHandler internal marketHandler;
 
     function setUp() public {
-        handler = new MarketplaceHandler();
+        marketHandler = new MarketplaceHandler();
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
+    function handler() internal view override returns (EscrowHandler) {
+        return marketHandler;
     }
 
-    /// One campaign checks every property after each call: the escrow holds exactly what is owed
-    /// (pending purchases + fees), fees are the floor of 3% of each delivery, every payout matched
-    /// the promised split, no purchase paid out twice, and rating aggregates stay in range.
+    /// Checked after every call of a random sequence: the books balance, and rating aggregates stay
+    /// between 1 and 5 per rating.
     function invariantBooksBalance() public view {
-        PromptMarketplace market = handler.market();
-        require(address(market).balance == handler.held() + market.feesOwed(ETH), "balance != pending + fees");
-        require(market.feesOwed(ETH) == handler.fees(), "fees != sum of floor(3%)");
-        require(!handler.wrongSplit(), "a payout differed from price minus floor(3%)");
-        require(!handler.secondPayout(), "a purchase paid out twice");
-        require(!handler.ratingOutOfBounds(), "rating aggregate out of [count, 5 * count]");
+        _checkBooks();
+        require(!marketHandler.ratingOutOfBounds(), "rating aggregate out of [count, 5 * count]");
     }
 
     function testFuzzDeliverySplitsPriceExactly(uint96 price) public {

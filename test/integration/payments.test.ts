@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { Wallet, id, type HDNodeWallet, type TransactionReceipt } from "ethers";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Contract, ContractFactory, Wallet, id, type HDNodeWallet, type InterfaceAbi, type TransactionReceipt } from "ethers";
 import {
   Chain,
+  ComputeEscrow,
   ContractRevertError,
   EventFollower,
   Marketplace,
+  JobStatus,
   PurchaseStatus,
   deployAll,
+  jobIdOf,
   splitFee,
   type ChainEvent,
   type Deployment,
@@ -14,6 +19,7 @@ import {
 } from "../../node-service/payments/index.ts";
 import { AscendError } from "../../node-service/utils/errors.ts";
 import { HardhatNodeProcess, MemoryCursorStore, RpcProxy, devWallet } from "../helpers/chain_process.ts";
+import { ROOT } from "../helpers/node_process.ts";
 
 const CHAIN_ID = 31337;
 const PUBLIC_KEY = "0x04" + "ab".repeat(64);
@@ -82,6 +88,7 @@ describe("payments against a real hardhat node process", function () {
   this.timeout(60_000);
   let node: HardhatNodeProcess;
   let deployment: Deployment;
+  let deployer: Chain;
   let seller: Chain;
   let buyer: Chain;
   let sellerMarket: Marketplace;
@@ -103,7 +110,7 @@ describe("payments against a real hardhat node process", function () {
 
   before(async () => {
     node = await HardhatNodeProcess.start();
-    const deployer = await connect(devWallet(0));
+    deployer = await connect(devWallet(0));
     deployment = await deployAll(deployer.wallet!, { feeRecipient: devWallet(9).address, deliveryWindow: 3600 });
     seller = await connect(devWallet(1));
     buyer = await connect(devWallet(2));
@@ -180,6 +187,36 @@ describe("payments against a real hardhat node process", function () {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it("an ERC-20 sale through the client approves the marketplace first and moves exact token amounts", async () => {
+    const { abi, bytecode } = JSON.parse(readFileSync(join(ROOT, "artifacts/contracts/test/TestToken.sol/TestToken.json"), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+    const token = await new ContractFactory(abi, bytecode, deployer.wallet).deploy();
+    await token.waitForDeployment();
+    const tokenAddress = await token.getAddress();
+    await deployer.send(new Contract(deployment.contracts.PromptMarketplace.address, deployment.contracts.PromptMarketplace.abi, deployer.wallet), "setTokenAllowed", [tokenAddress, true], "allowing the token");
+    await deployer.send(token as Contract, "mint", [buyer.address, PRICE], "minting");
+
+    const { promptId } = await sellerMarket.list({ paymentToken: tokenAddress, price: PRICE, metadataURI: "ipfs://meta", contentHash: id("token sale") });
+    const { purchaseId } = await buyerMarket.buy(promptId, 1, PUBLIC_KEY);
+    assert.equal(await buyer.tokenBalance(tokenAddress), 0n);
+    await sellerMarket.deliverKey(purchaseId, SEALED_KEY);
+    assert.equal(await seller.tokenBalance(tokenAddress), splitFee(PRICE).payee);
+  });
+
+  it("a job's escrow through the client: lock, submit, confirm pays the provider price - floor(3%)", async () => {
+    const requester = new ComputeEscrow(buyer, deployment.contracts.ComputeRental);
+    const provider = new ComputeEscrow(seller, deployment.contracts.ComputeRental);
+    const jobHash = id(`job ${Date.now()}`);
+    const head = await buyer.provider.getBlock("latest");
+    const { jobId } = await requester.lock({ provider: seller.address, price: PRICE, deadline: head!.timestamp + 3600, jobHash });
+    assert.equal(jobId, jobIdOf(buyer.address, jobHash));
+    await provider.submitResult(jobId, id("result"));
+    const before = await seller.balance();
+    await requester.confirm(jobId);
+    assert.equal((await seller.balance()) - before, splitFee(PRICE).payee);
+    assert.equal((await requester.job(jobId)).status, JobStatus.Released);
+    await assert.rejects(requester.confirm(jobId), (err: ContractRevertError) => err.errorName === "WrongJobStatus");
   });
 
   it("refuses an RPC that serves another chain", async () => {
