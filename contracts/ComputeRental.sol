@@ -86,11 +86,13 @@ contract ComputeRental is EscrowPayments {
 
     /// @param initialOwner manages the fee recipient and the ERC-20 allow list
     /// @param initialFeeRecipient receives the 3% fee
-    /// @param challengeWindow_ seconds the requester has to dispute a submitted result
-    /// @param disputeTimeout_ seconds after which an unresolved dispute refunds the requester
+    /// @param challengeWindow_ seconds the requester has to dispute a submitted result (1 s to MAX_WINDOW)
+    /// @param disputeTimeout_ seconds after which an unresolved dispute refunds the requester (1 s to MAX_WINDOW)
     constructor(address initialOwner, address initialFeeRecipient, uint256 challengeWindow_, uint256 disputeTimeout_)
         EscrowPayments(initialOwner, initialFeeRecipient)
     {
+        _checkWindow(challengeWindow_);
+        _checkWindow(disputeTimeout_);
         challengeWindow = challengeWindow_;
         disputeTimeout = disputeTimeout_;
     }

@@ -43,6 +43,10 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     error ZeroPrice();
     error PaymentFailed(address to, uint256 amount);
     error NoFeesOwed(address token);
+    error InvalidWindow(uint256 duration);
+
+    /// @notice The longest delivery window, challenge window or dispute timeout a deployment may set.
+    uint256 public constant MAX_WINDOW = 365 days;
 
     constructor(address initialOwner, address initialFeeRecipient) Ownable(initialOwner) {
         _setFeeRecipient(initialFeeRecipient);
@@ -83,6 +87,11 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
         address recipient = feeRecipient;
         emit FeesWithdrawn(token, recipient, amount);
         _pay(token, recipient, amount);
+    }
+
+    /// @dev Windows are added to 40-bit timestamps: bounding them keeps every deadline in range.
+    function _checkWindow(uint256 duration) internal pure {
+        if (duration == 0 || duration > MAX_WINDOW) revert InvalidWindow(duration);
     }
 
     function _setFeeRecipient(address newRecipient) private {

@@ -81,11 +81,12 @@ contract PromptMarketplace is ERC721, EscrowPayments {
 
     /// @param initialOwner manages the fee recipient and the ERC-20 allow list
     /// @param initialFeeRecipient receives the 3% fee
-    /// @param deliveryWindow_ seconds a seller has to deliver the key before the buyer may reclaim
+    /// @param deliveryWindow_ seconds a seller has to deliver the key before the buyer may reclaim (1 s to MAX_WINDOW)
     constructor(address initialOwner, address initialFeeRecipient, uint256 deliveryWindow_)
         ERC721("AscendNet Prompt", "ASCP")
         EscrowPayments(initialOwner, initialFeeRecipient)
     {
+        _checkWindow(deliveryWindow_);
         deliveryWindow = deliveryWindow_;
     }
 

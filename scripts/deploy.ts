@@ -4,6 +4,7 @@
 // Options: --fee-recipient <address> --owner <address> (both default to the deployer).
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { isAddress } from "ethers";
 import hre from "hardhat";
 import { deployAll, writeDeployment, type ContractArtifacts } from "../node-service/payments/index.ts";
 
@@ -21,7 +22,12 @@ for (const name of ["PromptMarketplace", "ComputeRental"] as const) {
 const { ethers } = await hre.network.create(values.network);
 const [signer] = await ethers.getSigners();
 if (!signer) throw new Error(`network ${values.network} has no account to deploy with`);
-const deployment = await deployAll(signer, { artifacts, feeRecipient: values["fee-recipient"], owner: values.owner });
+const address = (flag: string, value: string | undefined) => {
+  if (value === undefined || isAddress(value)) return value;
+  console.error(`--${flag} ${value} is not an address (a mixed-case address must carry a valid checksum)`);
+  process.exit(2);
+};
+const deployment = await deployAll(signer, { artifacts, feeRecipient: address("fee-recipient", values["fee-recipient"]), owner: address("owner", values.owner) });
 const path = await writeDeployment(join(root, "deployments"), deployment);
 console.log(`deployed on chain ${deployment.chainId} at block ${deployment.deployBlock}:`);
 for (const [name, { address }] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);

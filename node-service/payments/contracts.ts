@@ -117,6 +117,9 @@ export class Marketplace extends ContractClient {
    */
   async buy(promptId: bigint, version: number, buyerPublicKey: BytesLike): Promise<{ purchaseId: bigint; receipt: TransactionReceipt }> {
     const listing = await this.listing(promptId);
+    // refused here, before an ERC-20 approval is spent on a purchase the contract would refuse
+    if (!listing.listed) throw new AscendError("CONFLICT", `prompt ${promptId} is not for sale`);
+    if (listing.version !== version) throw new AscendError("CONFLICT", `prompt ${promptId} changed since version ${version} (now version ${listing.version}): review it before buying`);
     const value = await this.pay(listing.paymentToken, listing.price);
     const receipt = await this.send("buy", [promptId, version, buyerPublicKey], `buying prompt ${promptId}`, value);
     return { purchaseId: this.eventArg(receipt, "Purchased", "purchaseId"), receipt };

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ContractFactory, type InterfaceAbi, type Signer } from "ethers";
+import { ContractFactory, getAddress, type InterfaceAbi, type Signer } from "ethers";
 import { AscendError } from "../utils/errors.ts";
 import { writeFileAtomic } from "../utils/fs.ts";
 
@@ -24,6 +24,8 @@ export interface Deployment {
   /** the first block holding a deployment transaction: event followers start here */
   deployBlock: number;
   deployer: string;
+  /** manages the fee recipient and the ERC-20 allow list of both contracts */
+  owner: string;
   feeRecipient: string;
   /** seconds: PromptMarketplace's delivery window, ComputeRental's challenge window and dispute timeout */
   deliveryWindow: number;
@@ -71,8 +73,8 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
   if (!provider) throw new AscendError("CONFIG", "the deploying signer is not connected to a chain");
   const artifacts = opts.artifacts ?? (await loadArtifacts());
   const deployer = await signer.getAddress();
-  const owner = opts.owner ?? deployer;
-  const feeRecipient = opts.feeRecipient ?? deployer;
+  const owner = getAddress(opts.owner ?? deployer);
+  const feeRecipient = getAddress(opts.feeRecipient ?? deployer);
   const windows = {
     deliveryWindow: opts.deliveryWindow ?? DEFAULT_WINDOWS.deliveryWindow,
     challengeWindow: opts.challengeWindow ?? DEFAULT_WINDOWS.challengeWindow,
@@ -92,6 +94,7 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
     chainId: Number((await provider.getNetwork()).chainId),
     deployBlock: Math.min(marketplace.block, rental.block),
     deployer,
+    owner,
     feeRecipient,
     ...windows,
     contracts: {

@@ -32,6 +32,11 @@ export interface LogPosition {
   txHash: string;
 }
 
+const FOLLOWED: Record<ContractName, ReadonlySet<string>> = {
+  PromptMarketplace: new Set(["Listed", "Updated", "Delisted", "Transfer", "Purchased", "KeyDelivered", "Refunded", "Rated"] satisfies (keyof MarketplaceEventArgs)[]),
+  ComputeRental: new Set(["Locked", "ResultSubmitted", "Confirmed", "Claimed", "Refunded", "Disputed", "SplitProposed", "Resolved"] satisfies (keyof RentalEventArgs)[]),
+};
+
 type EventsOf<C extends ContractName, M> = { [K in keyof M]: { contract: C; name: K; args: M[K] } & LogPosition }[keyof M];
 export type ChainEvent = EventsOf<"PromptMarketplace", MarketplaceEventArgs> | EventsOf<"ComputeRental", RentalEventArgs>;
 
@@ -179,7 +184,8 @@ export class EventFollower {
   private decode(log: Log): ChainEvent | undefined {
     const decoder = this.decoders.find((d) => d.address === log.address.toLowerCase());
     const parsed = decoder?.iface.parseLog(log);
-    if (!decoder || !parsed) return undefined;
+    // the contracts' administrative events (fee recipient, allow list, approvals) are not followed
+    if (!decoder || !parsed || !FOLLOWED[decoder.contract].has(parsed.name)) return undefined;
     const args: Record<string, unknown> = {};
     parsed.fragment.inputs.forEach((input, i) => {
       args[input.name] = parsed.args[i];

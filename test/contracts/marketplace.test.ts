@@ -193,6 +193,13 @@ describe("PromptMarketplace on an in-process Hardhat chain", function () {
   });
 
   describe("owner settings", () => {
+    it("a deployment with a zero or over-a-year window is refused", async () => {
+      const args = (window: number) => [c.owner.address, c.feeRecipient.address, window];
+      await rejectsWith(c.deploy("PromptMarketplace", args(0)), market.interface, "InvalidWindow", [0n]);
+      await rejectsWith(c.deploy("PromptMarketplace", args(366 * DAY)), market.interface, "InvalidWindow", [BigInt(366 * DAY)]);
+      await rejectsWith(c.deploy("ComputeRental", [...args(DAY), 0]), c.rental.interface, "InvalidWindow", [0n]);
+    });
+
     it("only the owner sets the fee recipient and the token allow list; accrued fees go to the current recipient", async () => {
       const i = market.interface;
       await rejectsWith(send(market, c.mallory, "setFeeRecipient", c.mallory.address), i, "OwnableUnauthorizedAccount", [c.mallory.address]);
