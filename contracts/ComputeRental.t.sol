@@ -42,19 +42,19 @@ contract RentalHandler is EscrowHandler {
     }
 
     function confirm(uint256 jobSeed) external {
-        _payProvider(jobSeed, rental.confirm, false);
+        _settleVia(jobSeed, rental.confirm, false, true);
     }
 
     function claim(uint256 jobSeed) external {
-        _payProvider(jobSeed, rental.claim, true);
+        _settleVia(jobSeed, rental.claim, true, true);
     }
 
     function refund(uint256 jobSeed) external {
-        _refundRequester(jobSeed, rental.refund, false);
+        _settleVia(jobSeed, rental.refund, false, false);
     }
 
     function concede(uint256 jobSeed) external {
-        _refundRequester(jobSeed, rental.concede, true);
+        _settleVia(jobSeed, rental.concede, true, false);
     }
 
     function dispute(uint256 jobSeed) external {
@@ -80,25 +80,18 @@ contract RentalHandler is EscrowHandler {
         } catch {}
     }
 
-    function _payProvider(uint256 jobSeed, function(uint256) external release, bool byProvider) private {
+    /// Calls a whole-price settlement as one party; it pays the provider (minus the fee) or
+    /// returns everything to the requester.
+    function _settleVia(uint256 jobSeed, function(uint256) external settle, bool byProvider, bool paysProvider) private {
         (uint256 jobId, ComputeRental.Job memory job) = _pick(jobSeed);
         if (jobId == 0) return;
-        uint256 before = job.provider.balance;
+        address payee = paysProvider ? job.provider : job.requester;
+        uint256 before = payee.balance;
         vm.prank(byProvider ? job.provider : job.requester);
-        try release(jobId) {
-            _settle(jobId, job.price, job.price);
-            _expectReceived(job.provider, before, job.price - expectedFee(job.price));
-        } catch {}
-    }
-
-    function _refundRequester(uint256 jobSeed, function(uint256) external giveBack, bool byProvider) private {
-        (uint256 jobId, ComputeRental.Job memory job) = _pick(jobSeed);
-        if (jobId == 0) return;
-        uint256 before = job.requester.balance;
-        vm.prank(byProvider ? job.provider : job.requester);
-        try giveBack(jobId) {
-            _settle(jobId, job.price, 0);
-            _expectReceived(job.requester, before, job.price);
+        try settle(jobId) {
+            uint256 feeBase = paysProvider ? job.price : 0;
+            _settle(jobId, job.price, feeBase);
+            _expectReceived(payee, before, job.price - expectedFee(feeBase));
         } catch {}
     }
 
