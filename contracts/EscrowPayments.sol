@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {FeeMath} from "./FeeMath.sol";
+
+/// @title EscrowPayments
+/// @notice What both escrows share: payment in ETH or an owner-approved ERC-20, the 3% fee, and
+/// the fee recipient.
+/// @dev Payees are paid at release (push); fees accrue per token and reach the fee recipient
+/// through `withdrawFees` (pull), so a fee recipient that cannot receive never blocks a sale, and
+/// a release costs one warm-ish storage write instead of a second transfer. At every moment the
+/// contract holds, per token, exactly the sum of open escrows plus `feesOwed(token)`.
+/// The reentrancy guard lives in transient storage (EIP-1153, Cancun and later).
+abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice The payment token value that stands for native ETH.
+    address public constant ETH = address(0);
+
+    /// @notice Receives the 3% fee of every release (see `withdrawFees`).
+    address public feeRecipient;
+    /// @notice ERC-20 tokens accepted for new listings and escrows. ETH is always accepted.
+    mapping(address token => bool) public tokenAllowed;
+    /// @dev Fees released but not yet withdrawn, per payment token, stored plus one: the slot never
+    /// returns to zero, so the first release after a withdrawal (or ever) costs a 5k write, not 22k.
+    mapping(address token => uint256) private _feesOwedPlusOne;
+
+    event FeeRecipientChanged(address indexed previousRecipient, address indexed newRecipient);
+    event TokenAllowanceChanged(address indexed token, bool allowed);
+    event FeesWithdrawn(address indexed token, address indexed recipient, uint256 amount);
+
+    error ZeroAddress();
+    error TokenNotAllowed(address token);
+    /// @dev `expected` is the exact amount of ETH the call needed (0 when paying in an ERC-20).
+    error WrongPayment(uint256 expected, uint256 sent);
+    /// @dev Raised for tokens that deliver less than the amount transferred (fee-on-transfer).
+    error UnsupportedToken(address token, uint256 expected, uint256 received);
+    error PriceTooHigh(uint256 price, uint256 max);
+    error ZeroPrice();
+    error PaymentFailed(address to, uint256 amount);
+    error NoFeesOwed(address token);
+    error InvalidWindow(uint256 duration);
+
+    /// @notice The longest delivery window, challenge window or dispute timeout a deployment may set.
+    uint256 public constant MAX_WINDOW = 365 days;
+
+    constructor(address initialOwner, address initialFeeRecipient) Ownable(initialOwner) {
+        _setFeeRecipient(initialFeeRecipient);
+        _feesOwedPlusOne[ETH] = 1;
+    }
+
+    /// @notice Fees released but not yet withdrawn in `token`.
+    function feesOwed(address token) public view returns (uint256) {
+        uint256 stored = _feesOwedPlusOne[token];
+        return stored == 0 ? 0 : stored - 1;
+    }
+
+    /// @notice Sets who receives fees from now on, including fees accrued and not yet withdrawn.
+    /// @param newRecipient the new fee recipient; never the zero address
+    function setFeeRecipient(address newRecipient) external onlyOwner {
+        _setFeeRecipient(newRecipient);
+    }
+
+    /// @notice Adds an ERC-20 to, or removes it from, the tokens new listings and escrows accept.
+    /// @dev Removing a token never touches open escrows: they settle in the token they were paid in.
+    /// Only plain ERC-20s belong here: fee-on-transfer tokens are refused at payment time and
+    /// rebasing tokens would break the escrow's accounting.
+    /// @param token the ERC-20 contract
+    /// @param allowed whether it is accepted
+    function setTokenAllowed(address token, bool allowed) external onlyOwner {
+        if (token == ETH) revert ZeroAddress();
+        tokenAllowed[token] = allowed;
+        if (_feesOwedPlusOne[token] == 0) _feesOwedPlusOne[token] = 1;
+        emit TokenAllowanceChanged(token, allowed);
+    }
+
+    /// @notice Sends every fee accrued in `token` to the current fee recipient. Anyone may call it.
+    /// @param token the payment token (`ETH` for ether)
+    function withdrawFees(address token) external nonReentrant {
+        uint256 amount = feesOwed(token);
+        if (amount == 0) revert NoFeesOwed(token);
+        _feesOwedPlusOne[token] = 1;
+        address recipient = feeRecipient;
+        emit FeesWithdrawn(token, recipient, amount);
+        _pay(token, recipient, amount);
+    }
+
+    /// @dev Windows are added to 40-bit timestamps: bounding them keeps every deadline in range.
+    function _checkWindow(uint256 duration) internal pure {
+        if (duration == 0 || duration > MAX_WINDOW) revert InvalidWindow(duration);
+    }
+
+    function _setFeeRecipient(address newRecipient) private {
+        if (newRecipient == address(0)) revert ZeroAddress();
+        emit FeeRecipientChanged(feeRecipient, newRecipient);
+        feeRecipient = newRecipient;
+    }
+
+    /// @dev Prices are stored in 96 bits to keep an escrow in two or three storage slots; 2^96 - 1
+    /// base units is 79 billion tokens of 18 decimals.
+    function _checkPrice(address token, uint256 price) internal view {
+        if (price == 0) revert ZeroPrice();
+        if (price > type(uint96).max) revert PriceTooHigh(price, type(uint96).max);
+        if (token != ETH && !tokenAllowed[token]) revert TokenNotAllowed(token);
+    }
+
+    /// @dev Takes `amount` from the caller: exactly `amount` ETH as msg.value, or an ERC-20
+    /// transferFrom (with no ETH attached) that must deliver the full amount.
+    function _collect(address token, uint256 amount) internal {
+        if (token == ETH) {
+            if (msg.value != amount) revert WrongPayment(amount, msg.value);
+            return;
+        }
+        if (msg.value != 0) revert WrongPayment(0, msg.value);
+        if (!tokenAllowed[token]) revert TokenNotAllowed(token);
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received != amount) revert UnsupportedToken(token, amount, received);
+    }
+
+    /// @dev Splits an escrowed `amount` being released: the fee (FeeMath, floor of 3%) accrues to
+    /// the fee recipient and `net` is what the caller then pays to the payee with `_pay`.
+    function _takeFee(address token, uint256 amount) internal returns (uint256 fee, uint256 net) {
+        (fee, net) = FeeMath.split(amount);
+        _feesOwedPlusOne[token] += fee;
+    }
+
+    function _pay(address token, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        if (token == ETH) {
+            (bool ok, ) = payable(to).call{value: amount}("");
+            if (!ok) revert PaymentFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+}
