@@ -20,6 +20,9 @@ const FLAG_FOR: Record<ConfigKey, string> = {
   p2pPort: "--p2p-port <port>",
   p2pHost: "--p2p-host <ip>",
   chainRpc: "--chain-rpc <url>",
+  chainId: "--chain-id <id>",
+  deploymentsDir: "--deployments-dir <dir>",
+  paymentToken: "--payment-token <address>",
   ipfsApi: "--ipfs-api <url>",
   logLevel: "--log-level <level>",
   passwordFile: "--password-file <file>",
@@ -42,7 +45,7 @@ function configOptions(cmd: Command): Command {
     const def = DEFAULTS[key];
     const shownDefault = Array.isArray(def) ? (def.length ? def.join(",") : undefined) : def;
     const opt = new Option(FLAG_FOR[key], `${description} [env ${env}]${shownDefault !== undefined ? ` (default: ${shownDefault})` : ""}`);
-    if (key === "apiPort" || key === "p2pPort") opt.argParser(intFlag(FLAG_FOR[key].split(" ")[0]!));
+    if (key === "apiPort" || key === "p2pPort" || key === "chainId") opt.argParser(intFlag(FLAG_FOR[key].split(" ")[0]!));
     cmd.addOption(opt);
   }
   return cmd

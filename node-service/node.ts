@@ -1,10 +1,11 @@
 import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
-import { EventBus, startApiServer, type ApiServer, type Health } from "./api/index.ts";
+import { EventBus, startApiServer, type ApiServer, type ChainStatus, type Health, type SubsystemStateValue, type WalletInfo } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
 import { CATALOG_TOPIC, CatalogService, makeWalletProof } from "./catalog/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
 import { startP2P, type P2PService } from "./p2p/index.ts";
+import { DEFAULT_DEPLOYMENTS_DIR, PaymentsService } from "./payments/index.ts";
 import { StateStore } from "./storage/index.ts";
 import type { NodeConfig } from "./utils/config.ts";
 import { AscendError, errorMessage } from "./utils/errors.ts";
@@ -25,6 +26,7 @@ interface NodeParts {
   config: NodeConfig;
   p2p: P2PService;
   catalog: CatalogService;
+  payments: PaymentsService;
   log: Logger;
   logs: NodeLogger;
   lock: HeldLock;
@@ -32,6 +34,8 @@ interface NodeParts {
   state: StateStore;
   events: EventBus;
 }
+
+const CHAIN_SUBSYSTEM: Record<ChainStatus["state"], SubsystemStateValue> = { off: "off", connecting: "starting", ready: "ready", unavailable: "error", error: "error" };
 
 /**
  * One AscendNet node: takes the data directory's lock, loads keys and state, serves the local API,
@@ -49,12 +53,13 @@ export class AscendNode {
   readonly events: EventBus;
   readonly p2p: P2PService;
   readonly catalog: CatalogService;
+  readonly payments: PaymentsService;
   private readonly logs: NodeLogger;
   private readonly lock: HeldLock;
   private readonly onStopped: ((code: number) => void) | undefined;
 
   private constructor(parts: NodeParts, onStopped: ((code: number) => void) | undefined) {
-    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p, catalog: this.catalog } = parts);
+    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p, catalog: this.catalog, payments: this.payments } = parts);
     this.onStopped = onStopped;
   }
 
@@ -109,7 +114,15 @@ export class AscendNode {
       });
       catalog.onChange((c) => events.emit({ type: "catalog", ...c }));
       await catalog.start();
-      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p, catalog }, opts.onStopped);
+      const payments = new PaymentsService({
+        rpcUrl: config.chainRpc,
+        chainId: config.chainId,
+        deploymentsDir: config.deploymentsDir ?? DEFAULT_DEPLOYMENTS_DIR,
+        paymentToken: config.paymentToken,
+        log,
+        onStatus: (chain) => events.emit({ type: "chain", chain }),
+      });
+      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p, catalog, payments }, opts.onStopped);
       await node.serve();
       node.unlockWallet(opts.password);
       return node;
@@ -143,6 +156,8 @@ export class AscendNode {
           publishRecord: async (input) => ({ record: await this.catalog.publish(input) }),
           catalogDigest: () => ({ digest: this.catalog.store.digest(), size: this.catalog.store.size }),
           listPrompts: (query) => this.catalog.search.query(query),
+          wallet: () => this.walletInfo(),
+          walletFaucet: () => this.payments.faucet(),
           shutdown: () => {
             setImmediate(() => void this.stop("requested through the API").then(() => this.onStopped?.(0)));
             return { stopping: true as const };
@@ -161,6 +176,7 @@ export class AscendNode {
       .then(async (signer) => {
         this.catalog.setSigningKeys({ privateKey: this.keys.identity.privateKey, walletProof: await makeWalletProof(signer, this.keys.peerId) });
         await this.announce(signer.address);
+        this.payments.start(signer);
         return signer;
       })
       .then(
@@ -204,7 +220,7 @@ export class AscendNode {
       version: NODE_VERSION,
       peerId: this.keys.peerId,
       wallet,
-      chainId: null,
+      chainId: this.payments.status.chainId,
       uptimeMs: Date.now() - this.startedAt,
       pid: process.pid,
       dataDir: this.config.dataDir,
@@ -213,10 +229,25 @@ export class AscendNode {
         api: this.stopping ? "off" : "ready",
         wallet: wallet.state === "ready" ? "ready" : wallet.state === "error" ? "error" : "starting",
         p2p: this.stopping ? "off" : "ready",
-        chain: "off",
+        chain: CHAIN_SUBSYSTEM[this.payments.status.state],
         ipfs: "off",
       },
     };
+  }
+
+  private async walletInfo(): Promise<WalletInfo> {
+    const chain = this.payments.status;
+    let balances: WalletInfo["balances"] = null;
+    let balancesError: string | undefined;
+    if (chain.state === "ready") {
+      try {
+        balances = await this.payments.balances();
+      } catch (err) {
+        balancesError = errorMessage(err);
+      }
+    }
+    // the status may have changed while the balances were read
+    return { address: this.keys.wallet.address, chain: this.payments.status, balances, ...(balancesError ? { balancesError } : {}), faucet: this.payments.faucetAvailable };
   }
 
   /** Graceful stop: tell clients, close the API, release the lock, flush the log. Safe to call twice. */
@@ -226,6 +257,7 @@ export class AscendNode {
       this.events.emit({ type: "node.stopping", reason });
       try {
         await this.api?.close();
+        this.payments.stop();
         this.catalog.stop();
         await this.p2p.stop();
       } finally {

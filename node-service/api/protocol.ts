@@ -7,6 +7,9 @@ import Type, { type Static, type TSchema } from "typebox";
 import { CatalogRecordSchema, RECORD_KINDS } from "../catalog/records.ts";
 import { SearchQuerySchema } from "../catalog/search.ts";
 import { NodeSettingsSchema } from "../storage/settings.ts";
+import { ChainStatusSchema, WalletBalancesSchema, type ChainStatus } from "../payments/status.ts";
+
+export { ChainStatusSchema, WalletBalancesSchema, type ChainStatus };
 
 export const API_PREFIX = "/api";
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -25,6 +28,18 @@ export const WalletStatusSchema = Type.Object({
   state: Type.Union([Type.Literal("creating"), Type.Literal("unlocking"), Type.Literal("ready"), Type.Literal("error")]),
   error: Type.Optional(Type.String()),
 });
+
+/** GET /api/wallet: the wallet, its chain and (when the chain answers) its balances. */
+export const WalletInfoSchema = Type.Object({
+  address: Type.Union([Type.String(), Type.Null()]),
+  chain: ChainStatusSchema,
+  balances: Type.Union([WalletBalancesSchema, Type.Null()]),
+  /** why there are no balances, when there are none */
+  balancesError: Type.Optional(Type.String()),
+  /** the local development chain's faucet can fund this wallet */
+  faucet: Type.Boolean(),
+});
+export type WalletInfo = Static<typeof WalletInfoSchema>;
 
 export const HealthSchema = Type.Object({
   version: Type.String(),
@@ -116,6 +131,8 @@ export const Routes = {
   publishRecord: { method: "POST", path: "/api/catalog/records", body: PublishRecordSchema, response: RecordResponseSchema },
   catalogDigest: { method: "GET", path: "/api/catalog/digest", response: CatalogDigestSchema },
   listPrompts: { method: "GET", path: "/api/prompts/list", query: SearchQuerySchema, response: PromptListSchema },
+  wallet: { method: "GET", path: "/api/wallet", response: WalletInfoSchema },
+  walletFaucet: { method: "POST", path: "/api/wallet/faucet", response: WalletBalancesSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof Routes;
@@ -140,6 +157,7 @@ export type LogRecord = Static<typeof LogRecordSchema>;
 export const NodeEventSchema = Type.Union([
   Type.Object({ type: Type.Literal("hello"), health: HealthSchema }),
   Type.Object({ type: Type.Literal("wallet"), wallet: WalletStatusSchema }),
+  Type.Object({ type: Type.Literal("chain"), chain: ChainStatusSchema }),
   Type.Object({ type: Type.Literal("settings"), settings: SettingsSchema }),
   Type.Object({ type: Type.Literal("log"), record: LogRecordSchema }),
   Type.Object({ type: Type.Literal("peer"), action: Type.Union([Type.Literal("connected"), Type.Literal("updated"), Type.Literal("disconnected")]), peer: PeerInfoSchema }),

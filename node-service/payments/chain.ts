@@ -82,6 +82,23 @@ export class Chain {
     return chain;
   }
 
+  /** The chain id an RPC serves (for a node configured without one); UNAVAILABLE if it does not answer in time. */
+  static async probeChainId(rpcUrl: string, timeoutMs = 5_000): Promise<number> {
+    const request = new FetchRequest(rpcUrl);
+    request.timeout = timeoutMs;
+    request.body = { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] };
+    let result: unknown;
+    try {
+      const response = await request.send();
+      response.assertOk();
+      result = (response.bodyJson as { result?: unknown }).result;
+    } catch (err) {
+      throw unavailable(rpcUrl, err);
+    }
+    if (typeof result !== "string" || !/^0x[0-9a-f]+$/i.test(result)) throw new AscendError("CONFIG", `the RPC at ${rpcUrl} answered eth_chainId with ${JSON.stringify(result)}, not a chain id`);
+    return Number(result);
+  }
+
   /** The wallet's address; throws if this Chain was opened without one. */
   get address(): string {
     return this.requireWallet().address;

@@ -22,6 +22,9 @@ export const ConfigSchema = Type.Object(
       description: "IP address libp2p listens on; a loopback address keeps the node (and every peer it dials) on this machine",
     }),
     chainRpc: Type.Optional(url("Ethereum JSON-RPC URL (unset: no chain)")),
+    chainId: Type.Optional(Type.Integer({ minimum: 1, description: "chain id the RPC must serve; another is refused (unset: whatever it serves)" })),
+    deploymentsDir: Type.Optional(Type.String({ minLength: 1, description: "folder of <chainId>.json contract deployments (default: the one shipped with the program)" })),
+    paymentToken: Type.Optional(Type.String({ pattern: "^0x[0-9a-fA-F]{40}$", description: "ERC-20 whose balance the wallet shows beside ETH" })),
     ipfsApi: Type.Optional(url("Kubo RPC API URL (unset: embedded IPFS)")),
     logLevel: Type.Union([Type.Literal("trace"), Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
       description: "least severe level written to the logs",
@@ -59,7 +62,7 @@ export function envName(key: ConfigKey): string {
   return "ASCENDNET_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
 }
 
-const NUMERIC: ReadonlySet<ConfigKey> = new Set(["apiPort", "p2pPort"]);
+const NUMERIC: ReadonlySet<ConfigKey> = new Set(["apiPort", "p2pPort", "chainId"]);
 const LISTS: ReadonlySet<ConfigKey> = new Set(["bootstrap", "announce", "allowPeers", "denyPeers"]);
 const BOOLEANS: ReadonlySet<ConfigKey> = new Set(["mdns"]);
 const KEYS = Object.keys(ConfigSchema.properties) as ConfigKey[];
