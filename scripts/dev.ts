@@ -1,7 +1,8 @@
-// `npm run dev`: the main job. Builds and packages the extension, starts a node-service on the
-// default data directory (or reuses the one running there), then opens a real VS Code with the
-// extension connected to it: the user's own `code` when it is on PATH, otherwise code-server in the
-// browser. Ctrl-C stops what this command started and nothing else.
+// `npm run dev`: the main job. Builds and packages the extension, starts a local chain with the
+// contracts deployed (unless ASCENDNET_CHAIN_RPC points at another), starts a node-service on the
+// default data directory connected to it (or reuses the one running there), then opens a real VS
+// Code with the extension connected to it: the user's own `code` when it is on PATH, otherwise
+// code-server in the browser. Ctrl-C stops what this command started and nothing else.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { isLockLive, readLock } from "../node-service/api/discovery.ts";
 import { ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from "./code_server.ts";
+import { startLocalChain, type HardhatNodeProcess } from "./local_chain.ts";
 import { packageExtension } from "./package.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -38,14 +40,28 @@ function passwordFile(): string {
   return file;
 }
 
+/** The chain the node uses: ASCENDNET_CHAIN_RPC as configured, or a fresh local chain with the contracts deployed. */
+async function chainArgs(): Promise<string[]> {
+  if (process.env.ASCENDNET_CHAIN_RPC) {
+    say(`using the chain at ${process.env.ASCENDNET_CHAIN_RPC} (ASCENDNET_CHAIN_RPC)`);
+    return [];
+  }
+  say("starting a local chain and deploying the contracts");
+  const deploymentsDir = join(devDir, "deployments");
+  const { chain, deployment } = await startLocalChain({ port: Number(process.env.ASCENDNET_DEV_CHAIN_PORT || 0) || undefined, deploymentsDir });
+  started.chain = chain;
+  say(`local chain ${deployment.chainId} at ${chain.url}: PromptMarketplace ${deployment.contracts.PromptMarketplace.address}, ComputeRental ${deployment.contracts.ComputeRental.address}`);
+  return ["--chain-rpc", chain.url, "--deployments-dir", deploymentsDir];
+}
+
 async function startNode(): Promise<ChildProcess | undefined> {
   const lock = await readLock(dataDir);
   if (lock && (await isLockLive(lock))) {
-    say(`a node is already running on ${dataDir} (pid ${lock.pid}); using it`);
+    say(`a node is already running on ${dataDir} (pid ${lock.pid}); using it, with the chain it was started with`);
     return undefined;
   }
   const pwFile = passwordFile();
-  const args = [join(root, "dist/node-service/cli.mjs"), "node", "start", "--data-dir", dataDir, ...(pwFile ? ["--password-file", pwFile] : [])];
+  const args = [join(root, "dist/node-service/cli.mjs"), "node", "start", "--data-dir", dataDir, ...(pwFile ? ["--password-file", pwFile] : []), ...(await chainArgs())];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -57,7 +73,7 @@ async function startNode(): Promise<ChildProcess | undefined> {
   throw new Error("the node did not start within 30 s");
 }
 
-const started: { node?: ChildProcess; codeServer?: CodeServer } = {};
+const started: { node?: ChildProcess; codeServer?: CodeServer; chain?: HardhatNodeProcess } = {};
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
   if (stopping) process.exit(code);
@@ -68,6 +84,7 @@ async function stopAll(code: number): Promise<never> {
     started.node.kill("SIGTERM");
     await new Promise((r) => started.node!.once("exit", r));
   }
+  await started.chain?.stop();
   process.exit(code);
 }
 process.on("SIGINT", () => void stopAll(0));
