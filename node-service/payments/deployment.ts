@@ -1,7 +1,10 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ContractFactory, getAddress, type InterfaceAbi, type Signer } from "ethers";
+import Type, { type Static } from "typebox";
+import Value from "typebox/value";
 import { AscendError } from "../utils/errors.ts";
+import { describeErrors } from "../utils/schema.ts";
 import { writeFileAtomic } from "../utils/fs.ts";
 
 export const CONTRACT_NAMES = ["PromptMarketplace", "ComputeRental"] as const;
@@ -13,25 +16,30 @@ export interface ContractArtifact {
 }
 export type ContractArtifacts = Record<ContractName, ContractArtifact>;
 
+
+const Address = Type.String({ pattern: "^0x[0-9a-fA-F]{40}$" });
+const Seconds = Type.Integer({ minimum: 1 });
+const DeployedContractSchema = Type.Object({ address: Address, abi: Type.Array(Type.Unknown()) });
+
+/** What a deployment leaves behind, as written to `deployments/<chainId>.json`. */
+export const DeploymentSchema = Type.Object({
+  chainId: Type.Integer({ minimum: 1 }),
+  /** the first block holding a deployment transaction: event followers start here */
+  deployBlock: Type.Integer({ minimum: 0 }),
+  deployer: Address,
+  /** manages the fee recipient and the ERC-20 allow list of both contracts */
+  owner: Address,
+  feeRecipient: Address,
+  /** seconds: PromptMarketplace's delivery window, ComputeRental's challenge window and dispute timeout */
+  deliveryWindow: Seconds,
+  challengeWindow: Seconds,
+  disputeTimeout: Seconds,
+  contracts: Type.Object({ PromptMarketplace: DeployedContractSchema, ComputeRental: DeployedContractSchema }),
+});
+export type Deployment = Omit<Static<typeof DeploymentSchema>, "contracts"> & { contracts: Record<ContractName, DeployedContract> };
 export interface DeployedContract {
   address: string;
   abi: InterfaceAbi;
-}
-
-/** What a deployment leaves behind, as written to `deployments/<chainId>.json`. */
-export interface Deployment {
-  chainId: number;
-  /** the first block holding a deployment transaction: event followers start here */
-  deployBlock: number;
-  deployer: string;
-  /** manages the fee recipient and the ERC-20 allow list of both contracts */
-  owner: string;
-  feeRecipient: string;
-  /** seconds: PromptMarketplace's delivery window, ComputeRental's challenge window and dispute timeout */
-  deliveryWindow: number;
-  challengeWindow: number;
-  disputeTimeout: number;
-  contracts: Record<ContractName, DeployedContract>;
 }
 
 export interface DeployOptions {
@@ -119,14 +127,14 @@ export async function writeDeployment(dir: string, deployment: Deployment): Prom
 /** Reads `<dir>/<chainId>.json`; a missing or foreign file is a configuration error naming the path. */
 export async function readDeployment(dir: string, chainId: number): Promise<Deployment> {
   const path = deploymentPath(dir, chainId);
-  let deployment: Deployment;
+  let value: unknown;
   try {
-    deployment = JSON.parse(await readFile(path, "utf8")) as Deployment;
+    value = JSON.parse(await readFile(path, "utf8"));
   } catch (err) {
     throw new AscendError("CONFIG", `no contract deployment for chain ${chainId} at ${path} (npm run deploy -- --network <name>)`, { cause: err });
   }
-  if (deployment.chainId !== chainId || !CONTRACT_NAMES.every((n) => deployment.contracts?.[n]?.address)) {
-    throw new AscendError("CONFIG", `${path} does not describe both contracts on chain ${chainId}`);
-  }
+  if (!Value.Check(DeploymentSchema, value)) throw new AscendError("CONFIG", `${path} is not a deployment: ${describeErrors(DeploymentSchema, value).join("; ")}`);
+  const deployment = value as Deployment;
+  if (deployment.chainId !== chainId) throw new AscendError("CONFIG", `${path} describes chain ${deployment.chainId}, not chain ${chainId}`);
   return deployment;
 }
