@@ -14,7 +14,7 @@ export interface PeerInfo {
 
 export type PeerChange = { action: "connected" | "updated" | "disconnected"; peer: PeerInfo };
 
-const PING_INTERVAL_MS = 15_000;
+const LATENCY_REFRESH_MS = 10_000;
 
 // The gossipsub implementation scores every peer, but its exported interface does not declare
 // getScore; read it where present.
@@ -46,7 +46,7 @@ export class PeerManager {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.pingAll(), PING_INTERVAL_MS);
+    this.timer = setInterval(() => this.refreshLatencies(), LATENCY_REFRESH_MS);
     this.timer.unref();
   }
 
@@ -111,8 +111,24 @@ export class PeerManager {
     }
   }
 
-  private async pingAll(): Promise<void> {
-    await Promise.all(this.node.getPeers().map((p) => this.measure(p)));
+  /**
+   * libp2p's connection monitor pings every connection on its own (and records the round trip on
+   * the connection); pinging again here would run two pings to a peer at once, and the ping
+   * protocol allows one. The first figure comes from measure() at connect, later ones from there.
+   */
+  private refreshLatencies(): void {
+    for (const [id, entry] of this.known) {
+      const rtts = this.node
+        .getConnections()
+        .filter((c) => c.remotePeer.toString() === id && c.rtt !== undefined)
+        .map((c) => c.rtt!);
+      if (rtts.length === 0) continue;
+      const latencyMs = Math.round(Math.min(...rtts) * 10) / 10;
+      if (latencyMs === entry.latencyMs) continue;
+      entry.latencyMs = latencyMs;
+      const info = this.info(id);
+      for (const l of this.listeners) l({ action: "updated", peer: info });
+    }
   }
 
   private emit(action: PeerChange["action"], peer: PeerId): void {
