@@ -21,6 +21,10 @@ import {EscrowPayments} from "./EscrowPayments.sol";
 /// be verified; the requester's money stays locked for as long, so disputing buys nothing but
 /// delay. The fee is charged only on what the provider receives, never on a refund.
 ///
+/// Every payout (to the provider or the requester) is pushed, or credited to the payee in `owed`
+/// when it cannot receive (see EscrowPayments): a party that cannot receive never blocks the
+/// other's release or refund, and takes its credit later with `withdraw`.
+///
 /// A job's id is `jobIdOf(requester, jobHash)`: a requester cannot lock the same job twice, and
 /// nodes compute the id without reading the chain. The job and result hashes live in events only.
 ///

@@ -5,17 +5,21 @@ import {ComputeRental} from "./ComputeRental.sol";
 import {EscrowPayments} from "./EscrowPayments.sol";
 import {vm, bound, expectedFee, ETH} from "./test/Cheats.sol";
 import {EscrowHandler, EscrowInvariantTest} from "./test/EscrowHandler.sol";
+import {TestPayee} from "./test/TestPayee.sol";
 
-/// Drives the job escrow through random sequences of every transition and time jumps.
+/// Drives the job escrow through random sequences of every transition and time jumps, with
+/// requesters and providers that may reject ETH or burn the gas they are given.
 contract RentalHandler is EscrowHandler {
     ComputeRental public immutable rental;
-    address[2] internal requesters = [address(0xA001), address(0xA002)];
-    address[2] internal providers = [address(0xC001), address(0xC002)];
+    address[] internal requesters;
+    address[] internal providers;
     uint256[] internal jobIds;
     uint256 internal jobNonce;
 
     constructor() {
         rental = new ComputeRental(address(this), FEE_RECIPIENT, 1 hours, 1 days);
+        requesters = [_account(address(0xA001)), _payeeContract(TestPayee.Mode.Reject)];
+        providers = [_account(address(0xC001)), _payeeContract(TestPayee.Mode.Reject), _payeeContract(TestPayee.Mode.BurnGas)];
     }
 
     function escrow() public view override returns (EscrowPayments) {
@@ -24,8 +28,8 @@ contract RentalHandler is EscrowHandler {
 
     function lock(uint256 partySeed, uint256 price, uint256 duration) external {
         price = bound(price, 1, 1_000 ether);
-        address requester = requesters[partySeed % 2];
-        address provider = providers[(partySeed / 2) % 2];
+        address requester = requesters[partySeed % requesters.length];
+        address provider = providers[(partySeed / 2) % providers.length];
         uint40 deadline = uint40(block.timestamp + bound(duration, 1, 2 days));
         vm.deal(requester, price);
         vm.prank(requester);
@@ -69,14 +73,14 @@ contract RentalHandler is EscrowHandler {
         (uint256 jobId, ComputeRental.Job memory job) = _pick(jobSeed);
         if (jobId == 0) return;
         share = share % 4 == 0 ? job.price / 2 : bound(share, 0, job.price);
-        uint256 providerBefore = job.provider.balance;
-        uint256 requesterBefore = job.requester.balance;
+        Before memory provider = _before(job.provider);
+        Before memory requester = _before(job.requester);
         vm.prank(byProvider ? job.provider : job.requester);
         try rental.proposeSplit(jobId, share) {
             if (rental.getJob(jobId).status != ComputeRental.JobStatus.Resolved) return;
             _settle(jobId, job.price, share);
-            _expectReceived(job.provider, providerBefore, share - expectedFee(share));
-            _expectReceived(job.requester, requesterBefore, job.price - share);
+            _expectPaid(provider, share - expectedFee(share));
+            _expectPaid(requester, job.price - share);
         } catch {}
     }
 
@@ -85,13 +89,12 @@ contract RentalHandler is EscrowHandler {
     function _settleVia(uint256 jobSeed, function(uint256) external settle, bool byProvider, bool paysProvider) private {
         (uint256 jobId, ComputeRental.Job memory job) = _pick(jobSeed);
         if (jobId == 0) return;
-        address payee = paysProvider ? job.provider : job.requester;
-        uint256 before = payee.balance;
+        Before memory payee = _before(paysProvider ? job.provider : job.requester);
         vm.prank(byProvider ? job.provider : job.requester);
         try settle(jobId) {
             uint256 feeBase = paysProvider ? job.price : 0;
             _settle(jobId, job.price, feeBase);
-            _expectReceived(payee, before, job.price - expectedFee(feeBase));
+            _expectPaid(payee, job.price - expectedFee(feeBase));
         } catch {}
     }
 

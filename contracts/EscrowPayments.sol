@@ -8,12 +8,16 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {FeeMath} from "./FeeMath.sol";
 
 /// @title EscrowPayments
-/// @notice What both escrows share: payment in ETH or an owner-approved ERC-20, the 3% fee, and
-/// the fee recipient.
-/// @dev Payees are paid at release (push); fees accrue per token and reach the fee recipient
-/// through `withdrawFees` (pull), so a fee recipient that cannot receive never blocks a sale, and
-/// a release costs one warm-ish storage write instead of a second transfer. At every moment the
-/// contract holds, per token, exactly the sum of open escrows plus `feesOwed(token)`.
+/// @notice What both escrows share: payment in ETH or an owner-approved ERC-20, the 3% fee, the
+/// fee recipient, and the credits of payees that could not receive.
+/// @dev A release pushes the payee's share; if the transfer fails (a contract that rejects ETH or
+/// burns the gas it is given, an ERC-20 that blocks the address) the share is credited to
+/// `owed[token][payee]` instead and `PaymentDeferred` is emitted, so a payee that cannot receive
+/// never blocks a release, and the payee (or anyone, paying to the payee) takes it later with
+/// `withdraw`. Fees accrue per token and reach the fee recipient through `withdrawFees` (pull), so a
+/// fee recipient that cannot receive never blocks a sale, and a release costs one warm-ish storage
+/// write instead of a second transfer. At every moment the contract holds, per token, exactly the
+/// sum of open escrows plus `feesOwed(token)` plus every account's `owed` credit in that token.
 /// The reentrancy guard lives in transient storage (EIP-1153, Cancun and later).
 abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -28,10 +32,28 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     /// @dev Fees released but not yet withdrawn, per payment token, stored plus one: the slot never
     /// returns to zero, so the first release after a withdrawal (or ever) costs a 5k write, not 22k.
     mapping(address token => uint256) private _feesOwedPlusOne;
+    /// @notice Releases and refunds that could not be pushed to their payee, per payment token and
+    /// payee, until `withdraw` sends them.
+    mapping(address token => mapping(address account => uint256)) public owed;
+
+    /// @notice Gas an ETH release forwards to the payee's receive hook.
+    /// @dev Ample for a smart-contract wallet's receive hook (which typically emits an event), and
+    /// bounded so that a payee that burns every unit it is given costs the caller at most this much
+    /// and the release keeps the gas to credit it. It is below 63 * 2,300: when the caller's gas
+    /// limit leaves less than this for the payee (EIP-150 forwards at most 63/64 of what is left),
+    /// the 1/64 kept back (under 800) is less than the 2,300 any storage write needs (EIP-2200), so
+    /// the whole call runs out of gas instead of crediting. A credit therefore always means the
+    /// payee failed with the full amount, whatever gas limit the caller chose. `withdraw` and
+    /// `withdrawFees` forward all gas.
+    uint256 public constant PAYMENT_GAS = 50_000;
 
     event FeeRecipientChanged(address indexed previousRecipient, address indexed newRecipient);
     event TokenAllowanceChanged(address indexed token, bool allowed);
     event FeesWithdrawn(address indexed token, address indexed recipient, uint256 amount);
+    /// @notice `amount` of `token` could not be sent to `to` and was credited to `owed[token][to]`.
+    event PaymentDeferred(address indexed token, address indexed to, uint256 amount);
+    /// @notice `to`'s credit of `amount` in `token` was sent to it by `withdraw`.
+    event Withdrawn(address indexed token, address indexed to, uint256 amount);
 
     error ZeroAddress();
     error TokenNotAllowed(address token);
@@ -43,6 +65,7 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     error ZeroPrice();
     error PaymentFailed(address to, uint256 amount);
     error NoFeesOwed(address token);
+    error NothingOwed(address token, address account);
     error InvalidWindow(uint256 duration);
 
     /// @notice The longest delivery window, challenge window or dispute timeout a deployment may set.
@@ -79,6 +102,8 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     }
 
     /// @notice Sends every fee accrued in `token` to the current fee recipient. Anyone may call it.
+    /// @dev Fees are never credited to a recipient in `owed`: if the recipient cannot receive, this
+    /// reverts with `PaymentFailed` and the fees stay for whichever recipient the owner sets next.
     /// @param token the payment token (`ETH` for ether)
     function withdrawFees(address token) external nonReentrant {
         uint256 amount = feesOwed(token);
@@ -86,7 +111,20 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
         _feesOwedPlusOne[token] = 1;
         address recipient = feeRecipient;
         emit FeesWithdrawn(token, recipient, amount);
-        _pay(token, recipient, amount);
+        _send(token, recipient, amount);
+    }
+
+    /// @notice Sends `to` its whole credit in `token` (payments that could not be pushed to it).
+    /// Anyone may call it; the credit always goes to `to`. If `to` still cannot receive, the call
+    /// reverts with `PaymentFailed` and the credit stays.
+    /// @param token the payment token (`ETH` for ether)
+    /// @param to the account owed
+    function withdraw(address token, address to) external nonReentrant {
+        uint256 amount = owed[token][to];
+        if (amount == 0) revert NothingOwed(token, to);
+        owed[token][to] = 0;
+        emit Withdrawn(token, to, amount);
+        _send(token, to, amount);
     }
 
     /// @dev Windows are added to 40-bit timestamps: bounding them keeps every deadline in range.
@@ -130,13 +168,26 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
         _feesOwedPlusOne[token] += fee;
     }
 
+    /// @dev Pays `amount` to a payee: a transfer (ETH with `PAYMENT_GAS`), or, if it fails, a credit
+    /// in `owed` that `withdraw` pays later. Never reverts for the payee's sake.
     function _pay(address token, address to, uint256 amount) internal {
-        if (amount == 0) return;
-        if (token == ETH) {
-            (bool ok, ) = payable(to).call{value: amount}("");
-            if (!ok) revert PaymentFailed(to, amount);
-        } else {
-            IERC20(token).safeTransfer(to, amount);
+        if (amount == 0 || _tryTransfer(token, to, amount, PAYMENT_GAS)) return;
+        owed[token][to] += amount;
+        emit PaymentDeferred(token, to, amount);
+    }
+
+    /// @dev Pays `amount` to `to` with all the gas left, or reverts with `PaymentFailed`.
+    function _send(address token, address to, uint256 amount) private {
+        if (!_tryTransfer(token, to, amount, gasleft())) revert PaymentFailed(to, amount);
+    }
+
+    /// @dev ETH goes by a plain call that copies no return data (a payee cannot make the caller pay
+    /// for a huge one); ERC-20s by SafeERC20, which forwards all gas: tokens are vetted by the owner
+    /// (see `setTokenAllowed`) and a payee's own code never runs in a plain ERC-20 transfer.
+    function _tryTransfer(address token, address to, uint256 amount, uint256 gasLimit) private returns (bool ok) {
+        if (token != ETH) return IERC20(token).trySafeTransfer(to, amount);
+        assembly ("memory-safe") {
+            ok := call(gasLimit, to, amount, 0, 0, 0, 0)
         }
     }
 }

@@ -14,7 +14,9 @@ import {EscrowPayments} from "./EscrowPayments.sol";
 /// owner answers with `deliverKey`, whose event carries the content key sealed to that public key,
 /// and the same transaction releases the payment. If no key arrives by the purchase's deadline
 /// the buyer reclaims the payment with `refund`; a key delivered late is refused, so once the
-/// deadline passes the buyer's money can only go back to the buyer.
+/// deadline passes the buyer's money can only go back to the buyer. A seller (or a refunded buyer)
+/// that cannot receive is credited in `owed` instead (see EscrowPayments), so the exchange
+/// completes either way and the credit is taken later with `withdraw`.
 ///
 /// Fee rounding: the fee is floor(price * 300 / 10_000) (see FeeMath); the seller receives the
 /// rest, so fee + seller share always equals the price and any rounding favours the seller by less

@@ -5,18 +5,21 @@ import {EscrowPayments} from "./EscrowPayments.sol";
 import {PromptMarketplace} from "./PromptMarketplace.sol";
 import {vm, bound, expectedFee, ETH} from "./test/Cheats.sol";
 import {EscrowHandler, EscrowInvariantTest} from "./test/EscrowHandler.sol";
+import {TestPayee} from "./test/TestPayee.sol";
 
 /// Drives the marketplace with random sequences of list/update/buy/deliver/refund/rate/withdraw
-/// and time jumps.
+/// and time jumps, with sellers and buyers that may reject ETH or burn the gas they are given.
 contract MarketplaceHandler is EscrowHandler {
     PromptMarketplace public immutable market;
-    address[2] internal sellers = [address(0x5E11), address(0x5E12)];
-    address[3] internal buyers = [address(0xB001), address(0xB002), address(0xB003)];
+    address[] internal sellers;
+    address[] internal buyers;
     uint256[] internal purchaseIds;
     bool public ratingOutOfBounds;
 
     constructor() {
         market = new PromptMarketplace(address(this), FEE_RECIPIENT, 1 days);
+        sellers = [_account(address(0x5E11)), _payeeContract(TestPayee.Mode.Reject), _payeeContract(TestPayee.Mode.BurnGas)];
+        buyers = [_account(address(0xB001)), _account(address(0xB002)), _payeeContract(TestPayee.Mode.Reject)];
     }
 
     function escrow() public view override returns (EscrowPayments) {
@@ -25,7 +28,7 @@ contract MarketplaceHandler is EscrowHandler {
 
     function list(uint256 sellerSeed, uint256 price) external {
         price = bound(price, 1, 1_000 ether);
-        vm.prank(sellers[sellerSeed % 2]);
+        vm.prank(sellers[sellerSeed % sellers.length]);
         market.list(ETH, price, "ipfs://meta", keccak256(abi.encode(price)));
     }
 
@@ -40,7 +43,7 @@ contract MarketplaceHandler is EscrowHandler {
     function buy(uint256 promptSeed, uint256 buyerSeed) external {
         uint256 promptId = _pickPrompt(promptSeed);
         if (promptId == 0) return;
-        address buyer = buyers[buyerSeed % 3];
+        address buyer = buyers[buyerSeed % buyers.length];
         PromptMarketplace.Listing memory l = market.listing(promptId);
         vm.deal(buyer, l.price);
         vm.prank(buyer);
@@ -55,11 +58,11 @@ contract MarketplaceHandler is EscrowHandler {
         uint256 purchaseId = purchaseIds[purchaseSeed % purchaseIds.length];
         PromptMarketplace.Purchase memory p = market.purchase(purchaseId);
         address seller = market.ownerOf(p.promptId);
-        uint256 before = seller.balance;
+        Before memory payee = _before(seller);
         vm.prank(seller);
         try market.deliverKey(purchaseId, hex"5ea1") {
             _settle(purchaseId, p.amount, p.amount);
-            _expectReceived(seller, before, p.amount - expectedFee(p.amount));
+            _expectPaid(payee, p.amount - expectedFee(p.amount));
         } catch {}
     }
 
@@ -67,18 +70,18 @@ contract MarketplaceHandler is EscrowHandler {
         if (purchaseIds.length == 0) return;
         uint256 purchaseId = purchaseIds[purchaseSeed % purchaseIds.length];
         PromptMarketplace.Purchase memory p = market.purchase(purchaseId);
-        uint256 before = p.buyer.balance;
+        Before memory payee = _before(p.buyer);
         vm.prank(p.buyer);
         try market.refund(purchaseId) {
             _settle(purchaseId, p.amount, 0);
-            _expectReceived(p.buyer, before, p.amount);
+            _expectPaid(payee, p.amount);
         } catch {}
     }
 
     function rate(uint256 promptSeed, uint256 buyerSeed, uint8 score) external {
         uint256 promptId = _pickPrompt(promptSeed);
         if (promptId == 0) return;
-        vm.prank(buyers[buyerSeed % 3]);
+        vm.prank(buyers[buyerSeed % buyers.length]);
         try market.rate(promptId, uint8(bound(score, 0, 6))) {} catch {}
         (uint64 sum, uint64 ratings) = market.rating(promptId);
         if (sum < ratings || sum > 5 * uint256(ratings)) ratingOutOfBounds = true;

@@ -44,3 +44,25 @@ contract FeeOnTransferToken is ERC20 {
         super._update(from, to, value - burned);
     }
 }
+
+/// Test-only ERC-20 whose transfers to a blocked address revert, like a token with a deny list.
+contract BlockingToken is ERC20 {
+    mapping(address account => bool) public blocked;
+
+    error RecipientBlocked(address account);
+
+    constructor() ERC20("Blocking Token", "BLOCK") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    function setBlocked(address account, bool isBlocked) external {
+        blocked[account] = isBlocked;
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        if (blocked[to]) revert RecipientBlocked(to);
+        super._update(from, to, value);
+    }
+}

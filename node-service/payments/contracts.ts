@@ -60,6 +60,7 @@ export function jobIdOf(requester: string, jobHash: string): bigint {
   return BigInt(keccak256(abi.encode(["address", "bytes32"], [requester, jobHash])));
 }
 
+/** What both clients share: the contract, reads and sends through the Chain, and EscrowPayments' payment calls. */
 abstract class ContractClient {
   readonly contract: Contract;
   protected readonly chain: Chain;
@@ -85,6 +86,25 @@ abstract class ContractClient {
     if (token === ETH) return amount;
     await this.chain.ensureAllowance(token, this.address, amount);
     return undefined;
+  }
+
+  /** What the contract owes `who` in `token`: payouts it could not push to them (see `withdraw`). */
+  owed(token: string, who: string): Promise<bigint> {
+    return this.call<bigint>("owed", [token, who]);
+  }
+
+  /**
+   * Sends `to` its whole credit in `token`. Anyone may send it for anyone: the credit always goes to
+   * `to`. Refused with NothingOwed when there is none, and with PaymentFailed (the credit stays)
+   * while `to` still cannot receive.
+   */
+  withdraw(token: string, to: string): Promise<TransactionReceipt> {
+    return this.send("withdraw", [token, to], `withdrawing what is owed to ${to}`);
+  }
+
+  /** Sends every fee accrued in `token` to the current fee recipient. */
+  withdrawFees(token = ETH): Promise<TransactionReceipt> {
+    return this.send("withdrawFees", [token], "withdrawing fees");
   }
 
   protected eventArg(receipt: TransactionReceipt, event: string, arg: string): bigint {
@@ -135,10 +155,6 @@ export class Marketplace extends ContractClient {
 
   rate(promptId: bigint, score: number): Promise<TransactionReceipt> {
     return this.send("rate", [promptId, score], `rating prompt ${promptId}`);
-  }
-
-  withdrawFees(token = ETH): Promise<TransactionReceipt> {
-    return this.send("withdrawFees", [token], "withdrawing fees");
   }
 
   async listing(promptId: bigint): Promise<Listing> {
@@ -196,10 +212,6 @@ export class ComputeEscrow extends ContractClient {
 
   concede(jobId: bigint): Promise<TransactionReceipt> {
     return this.send("concede", [jobId], `conceding job ${jobId}`);
-  }
-
-  withdrawFees(token = ETH): Promise<TransactionReceipt> {
-    return this.send("withdrawFees", [token], "withdrawing fees");
   }
 
   async job(jobId: bigint): Promise<Job> {

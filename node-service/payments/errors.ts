@@ -1,4 +1,4 @@
-import { Interface, isError, type ErrorDescription } from "ethers";
+import { Interface, ZeroAddress, isError, type ErrorDescription } from "ethers";
 import { AscendError, errorMessage } from "../utils/errors.ts";
 
 export interface DecodedRevert {
@@ -6,12 +6,20 @@ export interface DecodedRevert {
   args: Record<string, unknown>;
 }
 
+/** What a custom error means for the person who made the call, for errors whose name alone does not say. */
+const EXPLANATIONS: Record<string, (args: Record<string, unknown>) => string> = {
+  NothingOwed: (a) => `nothing is owed to ${String(a.account)} in ${tokenName(a.token)} (no payment to it was deferred, or it was already withdrawn)`,
+  PaymentFailed: (a) => `${String(a.to)} cannot receive the ${String(a.amount)} sent to it, so it stays owed in the contract until it can`,
+};
+
 /** A call the contract refuses, with its custom error decoded: branch on `errorName`. */
 export class ContractRevertError extends AscendError {
   readonly errorName: string;
   readonly args: Record<string, unknown>;
   constructor(action: string, decoded: DecodedRevert | undefined, cause: unknown) {
-    const what = decoded ? `${decoded.name}(${formatArgs(decoded.args)})` : `without a reason${reasonOf(cause)}`;
+    const raw = decoded && `${decoded.name}(${formatArgs(decoded.args)})`;
+    const explain = decoded && EXPLANATIONS[decoded.name];
+    const what = raw ? (explain ? `${explain(decoded.args)} [${raw}]` : raw) : `without a reason${reasonOf(cause)}`;
     super("CONFLICT", `${action} was refused by the contract: ${what}; nothing was sent`, { cause });
     this.name = "ContractRevertError";
     this.errorName = decoded?.name ?? "unknown";
@@ -74,6 +82,10 @@ function namedArgs(parsed: ErrorDescription): Record<string, unknown> {
     out[input.name || String(i)] = parsed.args[i];
   });
   return out;
+}
+
+function tokenName(token: unknown): string {
+  return token === ZeroAddress ? "ETH" : `token ${String(token)}`;
 }
 
 function formatArgs(args: Record<string, unknown>): string {

@@ -3,8 +3,17 @@ import { errorMessage } from "../utils/errors.ts";
 import type { Chain } from "./chain.ts";
 import type { ContractName, Deployment } from "./deployment.ts";
 
-/** The arguments of the events a node reacts to, as decoded (every integer is a bigint). */
-export interface MarketplaceEventArgs {
+/**
+ * The arguments of the events a node reacts to, as decoded (every integer is a bigint). Both
+ * contracts emit EscrowPayments' events: a payout credited in `owed` to a payee that could not
+ * receive it (PaymentDeferred), and such a credit withdrawn (Withdrawn).
+ */
+export interface EscrowEventArgs {
+  PaymentDeferred: { token: string; to: string; amount: bigint };
+  Withdrawn: { token: string; to: string; amount: bigint };
+}
+
+export interface MarketplaceEventArgs extends EscrowEventArgs {
   Listed: { promptId: bigint; author: string; paymentToken: string; price: bigint; contentHash: string; metadataURI: string };
   Updated: { promptId: bigint; version: bigint; paymentToken: string; price: bigint; contentHash: string; metadataURI: string };
   Delisted: { promptId: bigint };
@@ -15,7 +24,7 @@ export interface MarketplaceEventArgs {
   Rated: { promptId: bigint; rater: string; score: bigint; ratingSum: bigint; ratingCount: bigint };
 }
 
-export interface RentalEventArgs {
+export interface RentalEventArgs extends EscrowEventArgs {
   Locked: { jobId: bigint; requester: string; provider: string; jobHash: string; paymentToken: string; price: bigint; deadline: bigint };
   ResultSubmitted: { jobId: bigint; provider: string; resultHash: string };
   Confirmed: { jobId: bigint; providerAmount: bigint; fee: bigint };
@@ -32,9 +41,10 @@ export interface LogPosition {
   txHash: string;
 }
 
+const ESCROW_EVENTS = ["PaymentDeferred", "Withdrawn"] satisfies (keyof EscrowEventArgs)[];
 const FOLLOWED: Record<ContractName, ReadonlySet<string>> = {
-  PromptMarketplace: new Set(["Listed", "Updated", "Delisted", "Transfer", "Purchased", "KeyDelivered", "Refunded", "Rated"] satisfies (keyof MarketplaceEventArgs)[]),
-  ComputeRental: new Set(["Locked", "ResultSubmitted", "Confirmed", "Claimed", "Refunded", "Disputed", "SplitProposed", "Resolved"] satisfies (keyof RentalEventArgs)[]),
+  PromptMarketplace: new Set(["Listed", "Updated", "Delisted", "Transfer", "Purchased", "KeyDelivered", "Refunded", "Rated", ...ESCROW_EVENTS] satisfies (keyof MarketplaceEventArgs)[]),
+  ComputeRental: new Set(["Locked", "ResultSubmitted", "Confirmed", "Claimed", "Refunded", "Disputed", "SplitProposed", "Resolved", ...ESCROW_EVENTS] satisfies (keyof RentalEventArgs)[]),
 };
 
 type EventsOf<C extends ContractName, M> = { [K in keyof M]: { contract: C; name: K; args: M[K] } & LogPosition }[keyof M];

@@ -6,6 +6,7 @@ import {
   Chain,
   ComputeEscrow,
   ContractRevertError,
+  ETH,
   EventFollower,
   Marketplace,
   JobStatus,
@@ -217,6 +218,37 @@ describe("payments against a real hardhat node process", function () {
     assert.equal((await seller.balance()) - before, splitFee(PRICE).payee);
     assert.equal((await requester.job(jobId)).status, JobStatus.Released);
     await assert.rejects(requester.confirm(jobId), (err: ContractRevertError) => err.errorName === "WrongJobStatus");
+  });
+
+  it("a provider contract that cannot receive: confirm credits it (PaymentDeferred reaches the follower), owed() shows it, withdraw pays it once it accepts, once", async () => {
+    const { abi, bytecode } = JSON.parse(readFileSync(join(ROOT, "artifacts/contracts/test/TestPayee.sol/TestPayee.json"), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+    const payee = (await new ContractFactory(abi, bytecode, deployer.wallet).deploy()) as Contract;
+    await payee.waitForDeployment();
+    const payeeAddress = await payee.getAddress();
+    const [ACCEPT, REJECT] = [0, 1];
+    await deployer.send(payee, "setMode", [REJECT], "making the provider reject ETH");
+    const requester = new ComputeEscrow(buyer, deployment.contracts.ComputeRental);
+    const anyone = new ComputeEscrow(seller, deployment.contracts.ComputeRental);
+    const head = await buyer.provider.getBlock("latest");
+    const { jobId } = await requester.lock({ provider: payeeAddress, price: PRICE, deadline: head!.timestamp + 3600, jobHash: id(`job ${Date.now()} for a contract`) });
+    const submit = requester.contract.interface.encodeFunctionData("submitResult", [jobId, id("result")]);
+    await deployer.send(payee, "execute", [requester.address, submit], "submitting the result as the provider contract");
+    const w = watch(buyer, new MemoryCursorStore());
+
+    const confirm = await requester.confirm(jobId);
+    const deferred = await w.event("PaymentDeferred", confirm.hash);
+    assert.ok(deferred.name === "PaymentDeferred");
+    assert.deepEqual(deferred.args, { token: ETH, to: payeeAddress, amount: splitFee(PRICE).payee });
+    assert.equal((await requester.job(jobId)).status, JobStatus.Released);
+    assert.equal(await requester.owed(ETH, payeeAddress), splitFee(PRICE).payee);
+    await assert.rejects(anyone.withdraw(ETH, payeeAddress), (err: ContractRevertError) => err.errorName === "PaymentFailed" && /cannot receive/.test(err.message));
+
+    await deployer.send(payee, "setMode", [ACCEPT], "making the provider accept ETH");
+    const withdrawal = await anyone.withdraw(ETH, payeeAddress);
+    await w.event("Withdrawn", withdrawal.hash);
+    assert.equal(await buyer.balance(payeeAddress), splitFee(PRICE).payee);
+    assert.equal(await requester.owed(ETH, payeeAddress), 0n);
+    await assert.rejects(anyone.withdraw(ETH, payeeAddress), (err: ContractRevertError) => err.errorName === "NothingOwed" && /nothing is owed to/.test(err.message));
   });
 
   it("refuses an RPC that serves another chain", async () => {
