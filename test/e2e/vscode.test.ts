@@ -11,6 +11,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { na
 export const VSIX = join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
 export const ARTIFACTS = join(ROOT, "test-artifacts");
 
+/** The sidebar pane of the view whose title matches. */
+const viewPane = (page: Page, title: RegExp) => page.locator(".part.sidebar .pane", { has: page.locator(".pane-header", { hasText: title }) });
+
 /** What the in-editor suite asks of the page: the status bar, the views, the webview. */
 export const pageSteps = {
   /** the status bar item's text, once it matches `pattern` (the renderer updates after the extension host) */
@@ -26,10 +29,15 @@ export const pageSteps = {
     return sidebar.innerText();
   },
   networkViewText: async (page: Page, expected: unknown) => {
-    const view = page.locator(".part.sidebar .pane", { has: page.locator(".pane-header", { hasText: /network/i }) });
+    const view = viewPane(page, /network/i);
     await view.getByText(String(expected), { exact: false }).first().waitFor({ state: "visible", timeout: 20_000 });
     // the description (latency, agent) follows once identify and ping have answered
     await view.getByText("ascendnet/", { exact: false }).first().waitFor({ state: "visible", timeout: 20_000 });
+    return view.innerText();
+  },
+  walletViewText: async (page: Page, expected: unknown) => {
+    const view = viewPane(page, /wallet/i);
+    await view.getByText(String(expected), { exact: false }).first().waitFor({ state: "visible", timeout: 15_000 });
     return view.innerText();
   },
   dashboardText: async (page: Page) => {
@@ -65,7 +73,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         timeoutMs: 240_000,
       });
       assert.equal(result.exitCode, 0, `the in-editor suite failed:\n${result.report}`);
-      assert.match(result.report, /8 passing/);
+      assert.match(result.report, /9 passing/);
       assert.ok(result.screenshot && existsSync(result.screenshot), "a screenshot is saved as an artifact");
     } finally {
       data.remove();

@@ -58,15 +58,26 @@ describe("AscendNet extension in VS Code", function () {
 
   it("contributes its commands under the AscendNet category", async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ["ascendnet.showNodeStatus", "ascendnet.restartNode", "ascendnet.openLogs", "ascendnet.openNodeDashboard", "ascendnet.setWalletPassword"]) {
+    for (const id of ["ascendnet.showNodeStatus", "ascendnet.restartNode", "ascendnet.openLogs", "ascendnet.openNodeDashboard", "ascendnet.setWalletPassword", "ascendnet.wallet.refresh", "ascendnet.wallet.copyAddress", "ascendnet.wallet.faucet"]) {
       assert.ok(all.includes(id), id);
     }
   });
 
   it("shows its views with welcome content in the activity bar", async () => {
     const text = await pageStep<string>("openAscendNetViews");
-    for (const view of ["Marketplace", "My Library", "Compute Jobs", "Network"]) assert.ok(text.toUpperCase().includes(view.toUpperCase()), `${view} view`);
+    for (const view of ["Marketplace", "My Library", "Compute Jobs", "Network", "Wallet"]) assert.ok(text.toUpperCase().includes(view.toUpperCase()), `${view} view`);
     assert.match(text, /No prompts in the catalog yet/);
+  });
+
+  it("shows the wallet's address and its chain in the Wallet view", async () => {
+    const s = api.state();
+    assert.ok(s.kind === "connected" && s.health.wallet.address);
+    const address = s.health.wallet.address;
+    // the e2e node runs without a chain
+    const text = await pageStep<string>("walletViewText", "No chain configured");
+    log(`wallet view: ${text.replace(/\s+/g, " ")}`);
+    assert.ok(text.includes(`${address.slice(0, 6)}…${address.slice(-4)}`), `the Wallet view shows ${address}`);
+    assert.doesNotMatch(text, /ETH/, "no balances without a chain");
   });
 
   it("lists a peer that joins in the Network view, live", async () => {
