@@ -54,6 +54,8 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
     event PaymentDeferred(address indexed token, address indexed to, uint256 amount);
     /// @notice `to`'s credit of `amount` in `token` was sent to it by `withdraw`.
     event Withdrawn(address indexed token, address indexed to, uint256 amount);
+    /// @notice `account`'s credit of `amount` in `token` was sent, at its request, to `to`.
+    event CreditRedirected(address indexed token, address indexed account, address indexed to, uint256 amount);
 
     error ZeroAddress();
     error TokenNotAllowed(address token);
@@ -124,6 +126,19 @@ abstract contract EscrowPayments is Ownable, ReentrancyGuardTransient {
         if (amount == 0) revert NothingOwed(token, to);
         owed[token][to] = 0;
         emit Withdrawn(token, to, amount);
+        _send(token, to, amount);
+    }
+
+    /// @notice Sends the caller's own credit in `token` to `to`: the way out for an account that can
+    /// never receive itself (a contract without a receive function, an address a token blocks).
+    /// @param token the payment token (`ETH` for ether)
+    /// @param to where the credit goes; never the zero address
+    function withdrawTo(address token, address to) external nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 amount = owed[token][msg.sender];
+        if (amount == 0) revert NothingOwed(token, msg.sender);
+        owed[token][msg.sender] = 0;
+        emit CreditRedirected(token, msg.sender, to, amount);
         _send(token, to, amount);
     }
 

@@ -102,6 +102,11 @@ abstract class ContractClient {
     return this.send("withdraw", [token, to], `withdrawing what is owed to ${to}`);
   }
 
+  /** Sends this wallet's own credit in `token` to `to` (for a wallet that cannot receive itself). */
+  withdrawTo(token: string, to: string): Promise<TransactionReceipt> {
+    return this.send("withdrawTo", [token, to], `sending this wallet's credit to ${to}`);
+  }
+
   /** Sends every fee accrued in `token` to the current fee recipient. */
   withdrawFees(token = ETH): Promise<TransactionReceipt> {
     return this.send("withdrawFees", [token], "withdrawing fees");

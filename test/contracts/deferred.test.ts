@@ -181,6 +181,20 @@ describe("Payees that cannot receive: releases are credited in owed, and withdra
       await rejectsWith(send(rental, c.carol, "withdraw", ETH, buyer.address), rental.interface, "NothingOwed", [ETH, buyer.address]);
     });
 
+    it("an account that can never receive sends its own credit elsewhere, once; nobody else can", async () => {
+      const stuck = await payee(Mode.Reject);
+      const jobId = await submittedTo(stuck.contract, 1_000n);
+      await send(rental, requester, "confirm", jobId);
+      assert.equal(await view(rental, "owed", ETH, stuck.address), 970n);
+      await rejectsWith(send(rental, c.carol, "withdrawTo", ETH, c.carol.address), rental.interface, "NothingOwed", [ETH, c.carol.address]);
+      const rentalAddress = await rental.getAddress();
+      const before = await c.balance(c.carol.address);
+      await send(stuck.contract, c.mallory, "execute", rentalAddress, rental.interface.encodeFunctionData("withdrawTo", [ETH, c.carol.address]));
+      assert.equal(await c.balance(c.carol.address), before + 970n);
+      assert.equal(await view(rental, "owed", ETH, stuck.address), 0n);
+      await assert.rejects(send(stuck.contract, c.mallory, "execute", rentalAddress, rental.interface.encodeFunctionData("withdrawTo", [ETH, c.carol.address])));
+    });
+
     it("a payee that re-enters withdraw from its receive hook is paid its credit once", async () => {
       const attacker = await payee(Mode.Reject, "ReentrancyAttacker");
       const jobId = await submittedTo(attacker.contract, 1_000n);
