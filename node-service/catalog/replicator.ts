@@ -2,7 +2,7 @@ import type { PeerId } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { TopicValidatorResult } from "@libp2p/gossipsub";
 import Type from "typebox";
-import Value from "typebox/value";
+import { Compile } from "typebox/compile";
 import { callRpc, serveRpc, type P2PService, type RpcLimits } from "../p2p/index.ts";
 import { errorMessage } from "../utils/errors.ts";
 import type { Logger } from "../utils/logger.ts";
@@ -43,8 +43,11 @@ const SyncRequestSchema = Type.Union([
   ),
   Type.Object({ type: Type.Literal("records"), keys: Type.Array(Type.String({ maxLength: 256 }), { maxItems: RECORDS_PER_REQUEST }) }, { additionalProperties: false }),
 ]);
-const EntriesSchema = Type.Array(SyncEntrySchema);
-const RecordsSchema = Type.Array(Type.Unknown(), { maxItems: RECORDS_PER_REQUEST });
+// Compiled once: interpreted checking of a catch-up's 10k entries took half a second.
+const SyncRequest = Compile(SyncRequestSchema);
+const BucketDigests = Compile(BucketDigestsSchema);
+const Entries = Compile(Type.Array(SyncEntrySchema));
+const Records = Compile(Type.Array(Type.Unknown(), { maxItems: RECORDS_PER_REQUEST }));
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -154,7 +157,7 @@ export class CatalogReplicator {
   }
 
   private async answer(request: unknown, peer: string): Promise<unknown> {
-    if (!Value.Check(SyncRequestSchema, request)) {
+    if (!SyncRequest.Check(request)) {
       this.opts.onMisbehaviour(peer, Penalties.malformedRequest, "malformed sync request");
       return { error: "malformed request" };
     }
@@ -187,14 +190,14 @@ export class CatalogReplicator {
     const { p2p, store, log } = this.opts;
     const ask = (req: unknown) => callRpc(p2p.libp2p, peer, SYNC_PROTOCOL, req, SYNC_LIMITS);
     const remote = await ask({ type: "buckets" });
-    if (!Value.Check(BucketDigestsSchema, remote)) throw new Error("peer answered buckets with something else");
+    if (!BucketDigests.Check(remote)) throw new Error("peer answered buckets with something else");
     const mine = store.bucketDigests();
     const differing = remote.flatMap((digest, i) => (digest !== mine[i] ? [i] : []));
     if (differing.length === 0) return 0;
     const entries: SyncEntry[] = [];
     for (const part of chunks(differing, BUCKETS_PER_REQUEST)) {
       const answer = await ask({ type: "entries", buckets: part });
-      if (!Value.Check(EntriesSchema, answer)) throw new Error("peer answered entries with something else");
+      if (!Entries.Check(answer)) throw new Error("peer answered entries with something else");
       entries.push(...answer);
     }
     let changed = 0;
@@ -206,7 +209,7 @@ export class CatalogReplicator {
       for (let i = 0; next; i++) {
         const answer = await next;
         next = fetch(i + 1);
-        if (!Value.Check(RecordsSchema, answer)) throw new Error("peer answered records with something else");
+        if (!Records.Check(answer)) throw new Error("peer answered records with something else");
         const outcomes = await this.verifier.verify(answer);
         const summary = store.applyAll(outcomes.flatMap((o) => ("record" in o ? [o.record] : [])));
         changed += summary.added + summary.updated;
