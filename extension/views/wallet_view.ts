@@ -15,7 +15,7 @@ export type WalletEntry =
   | { kind: "address"; address: string | null }
   | { kind: "chain"; chain: ChainStatus }
   | { kind: "eth"; wei: string }
-  | { kind: "token"; address: string; balance: string }
+  | { kind: "token"; address: string; balance: string; decimals: number | null; symbol: string | null }
   | { kind: "problem"; label: string; message: string };
 
 function chainName(id: number | null): string {
@@ -72,8 +72,8 @@ function entryItem(e: WalletEntry): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon("symbol-constant");
       break;
     case "token":
-      // the node does not tell the token's decimals or symbol: whole base units, exactly
-      item.label = `${formatUnits(e.balance, 0)} token units`;
+      // a token that does not tell its decimals is shown in whole base units, exactly
+      item.label = e.decimals === null ? `${formatUnits(e.balance, 0)} ${e.symbol ?? "token"} units` : `${formatUnits(e.balance, e.decimals)} ${e.symbol ?? "tokens"}`;
       item.description = shortAddress(e.address);
       item.tooltip = new vscode.MarkdownString(`**Payment token balance**\n\n${e.balance} base units of \`${e.address}\``);
       item.iconPath = new vscode.ThemeIcon("symbol-constant");
@@ -97,7 +97,7 @@ function walletEntries(info: WalletInfo): WalletEntry[] {
 }
 
 function balanceEntries(b: WalletBalances): WalletEntry[] {
-  return [{ kind: "eth", wei: b.eth }, ...(b.token ? [{ kind: "token" as const, address: b.token.address, balance: b.token.balance }] : [])];
+  return [{ kind: "eth", wei: b.eth }, ...(b.token ? [{ kind: "token" as const, ...b.token }] : [])];
 }
 
 /**

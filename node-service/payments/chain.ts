@@ -26,6 +26,8 @@ export interface SendOptions {
 
 const ERC20 = new Interface([
   "function balanceOf(address) view returns (uint256)",
+  "function decimals() view returns (uint8)",
+  "function symbol() view returns (string)",
   "function allowance(address owner, address spender) view returns (uint256)",
   "function approve(address spender, uint256 amount) returns (bool)",
   "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
@@ -126,6 +128,19 @@ export class Chain {
   /** ERC-20 balance in the token's base units (default: the wallet's). */
   tokenBalance(token: string, account = this.address): Promise<bigint> {
     return this.read("reading a token balance", () => this.erc20(token).getFunction("balanceOf")(account) as Promise<bigint>);
+  }
+
+  /** The token's decimals() and symbol() (both optional in ERC-20: null when it does not answer). */
+  async tokenInfo(token: string): Promise<{ decimals: number | null; symbol: string | null }> {
+    const optional = <T>(fn: () => Promise<T>) => this.read("reading the token's details", fn).catch((err: unknown) => {
+      if (err instanceof AscendError && err.code === "UNAVAILABLE") throw err;
+      return null;
+    });
+    const [decimals, symbol] = await Promise.all([
+      optional(() => this.erc20(token).getFunction("decimals")() as Promise<bigint>),
+      optional(() => this.erc20(token).getFunction("symbol")() as Promise<string>),
+    ]);
+    return { decimals: decimals === null ? null : Number(decimals), symbol: symbol === null ? null : symbol.slice(0, 32) };
   }
 
   /** Makes sure `spender` may take `amount` of `token` from the wallet, approving it if not. */

@@ -40,6 +40,7 @@ export class PaymentsService {
   private wallet: Wallet | HDNodeWallet | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_MIN_MS;
+  private tokenInfo: { decimals: number | null; symbol: string | null } | undefined;
   private stopped = false;
 
   constructor(opts: PaymentsOptions) {
@@ -82,7 +83,9 @@ export class PaymentsService {
     try {
       const eth = await chain.balance();
       const token = this.opts.paymentToken;
-      return { eth: eth.toString(), ...(token ? { token: { address: getAddress(token), balance: (await chain.tokenBalance(token)).toString() } } : {}) };
+      if (!token) return { eth: eth.toString() };
+      this.tokenInfo ??= await chain.tokenInfo(token);
+      return { eth: eth.toString(), token: { address: getAddress(token), balance: (await chain.tokenBalance(token)).toString(), ...this.tokenInfo } };
     } catch (err) {
       this.noteFailure(err);
       throw err;

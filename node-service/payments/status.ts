@@ -18,6 +18,14 @@ export type ChainStateName = ChainStatus["state"];
 const Wei = Type.String({ pattern: "^[0-9]+$", description: "an amount in wei (or a token's base units) as a decimal string" });
 export const WalletBalancesSchema = Type.Object({
   eth: Wei,
-  token: Type.Optional(Type.Object({ address: Type.String(), balance: Wei })),
+  token: Type.Optional(
+    Type.Object({
+      address: Type.String(),
+      balance: Wei,
+      /** the token's own decimals() and symbol(); null when it does not say */
+      decimals: Type.Union([Type.Integer({ minimum: 0, maximum: 77 }), Type.Null()]),
+      symbol: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+    }),
+  ),
 });
 export type WalletBalances = Static<typeof WalletBalancesSchema>;

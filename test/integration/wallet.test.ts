@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { deployAll, writeDeployment } from "../../node-service/payments/index.ts";
 import { devWallet, freePort, HardhatNodeProcess } from "../helpers/chain_process.ts";
 import { EventTap } from "../helpers/events.ts";
-import { NodeProcess, tempDir } from "../helpers/node_process.ts";
+import { NodeProcess, ROOT, tempDir } from "../helpers/node_process.ts";
 import type { WalletInfo } from "../../node-service/api/protocol.ts";
-import { JsonRpcProvider } from "ethers";
+import { readFileSync } from "node:fs";
+import { Contract, ContractFactory, JsonRpcProvider, type InterfaceAbi } from "ethers";
 
 const ETH = 10n ** 18n;
 
@@ -19,11 +20,16 @@ describe("wallet and chain through the node's API", function () {
   const nodes: NodeProcess[] = [];
   const taps: EventTap[] = [];
 
+  let token: Contract;
   before(async () => {
     chain = await HardhatNodeProcess.start();
     const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true });
-    await writeDeployment(deployments, await deployAll(devWallet(0).connect(provider)));
-    provider.destroy();
+    const deployer = devWallet(0).connect(provider);
+    await writeDeployment(deployments, await deployAll(deployer));
+    // the ERC-20 the wallet shows beside ETH (a plain OpenZeppelin token, 18 decimals, symbol TEST)
+    const { abi, bytecode } = JSON.parse(readFileSync(join(ROOT, "artifacts/contracts/test/TestToken.sol/TestToken.json"), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+    token = (await new ContractFactory(abi, bytecode, deployer).deploy()) as Contract;
+    await token.waitForDeployment();
   });
   after(async () => {
     for (const t of taps) t.close();
@@ -43,7 +49,7 @@ describe("wallet and chain through the node's API", function () {
   }
 
   it("shows the wallet's balance on the local chain, and the faucet funds it", async () => {
-    const { node, tap } = await startNode("funded", ["--chain-rpc", chain.url]);
+    const { node, tap } = await startNode("funded", ["--chain-rpc", chain.url, "--payment-token", await token.getAddress()]);
     const ready = await tap.waitFor("chain", (e) => e.chain.state === "ready", 20_000);
     assert.equal(ready.chain.chainId, 31337);
     assert.equal(ready.chain.contracts, true, "the deployment for chain 31337 was found");
@@ -52,6 +58,7 @@ describe("wallet and chain through the node's API", function () {
     assert.match(before.address ?? "", /^0x[0-9a-fA-F]{40}$/);
     assert.equal(before.balances?.eth, "0", "a new wallet holds nothing");
     assert.equal(before.faucet, true);
+    assert.deepEqual(before.balances?.token, { address: await token.getAddress(), balance: "0", decimals: 18, symbol: "TEST" });
     const health = (await (await node.fetch("/api/health")).json()) as { chainId: number; subsystems: { chain: string } };
     assert.equal(health.chainId, 31337);
     assert.equal(health.subsystems.chain, "ready");
