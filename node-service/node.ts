@@ -2,7 +2,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { EventBus, startApiServer, type ApiServer, type ChainStatus, type Health, type SubsystemStateValue, type WalletInfo } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
-import { CATALOG_TOPIC, CatalogService, makeWalletProof } from "./catalog/index.ts";
+import { CATALOG_TOPIC, CatalogService, JOURNAL_FILE, makeWalletProof } from "./catalog/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
 import { startP2P, type P2PService } from "./p2p/index.ts";
 import { DEFAULT_DEPLOYMENTS_DIR, PaymentsService } from "./payments/index.ts";
@@ -107,6 +107,7 @@ export class AscendNode {
       const catalog = new CatalogService({
         p2p,
         log,
+        journalPath: join(config.dataDir, JOURNAL_FILE),
         onMisbehaviour: (peer, points, reason) => {
           log.warn({ module: "catalog", peer }, `dropped from a peer: ${reason}`);
           p2p!.report(peer, points, reason);
@@ -258,7 +259,7 @@ export class AscendNode {
       try {
         await this.api?.close();
         this.payments.stop();
-        this.catalog.stop();
+        await this.catalog.stop();
         await this.p2p.stop();
       } finally {
         await this.lock.release();

@@ -84,7 +84,7 @@ export async function startLocalChain(opts: { port?: number; deploymentsDir: str
   compileContracts();
   const chain = await HardhatNodeProcess.start(opts.port);
   try {
-    const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, pollingInterval: 250 });
+    const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, pollingInterval: 250, cacheTimeout: -1 });
     const deployment = await deployAll(devWallet(0).connect(provider));
     provider.destroy();
     await writeDeployment(opts.deploymentsDir, deployment);

@@ -41,3 +41,4 @@ export { BUCKET_COUNT, SyncEntrySchema, BucketDigestsSchema, BucketIndexSchema, 
 export { CatalogSearch, SearchQuerySchema, SEARCH_SORTS, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, DEFAULT_SEARCH_LIMIT, type SearchQuery, type SearchSort, type SearchHit, type SearchResult, type RatingSummary } from "./search.ts";
 export { CatalogService, type CatalogChange } from "./service.ts";
 export { CATALOG_TOPIC, SYNC_PROTOCOL } from "./replicator.ts";
+export { JOURNAL_FILE } from "./journal.ts";

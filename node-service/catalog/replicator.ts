@@ -10,7 +10,7 @@ import { BUCKET_COUNT, BucketDigestsSchema, SyncEntrySchema, type SyncEntry } fr
 import { MAX_RECORD_BYTES } from "./records.ts";
 import { decodeRecord, encodeRecord, type VerifiedRecord } from "./signing.ts";
 import type { CatalogStore } from "./store.ts";
-import { VerifyPool } from "./verify_pool.ts";
+import type { VerifyPool } from "./verify_pool.ts";
 
 export const CATALOG_TOPIC = "/ascendnet/catalog/1";
 export const SYNC_PROTOCOL = "/ascendnet/sync/1";
@@ -59,6 +59,8 @@ export interface ReplicatorOptions {
   p2p: P2PService;
   store: CatalogStore;
   log: Logger;
+  /** verifies the records a sync brings, off the main thread */
+  verifier: VerifyPool;
   /** a peer sent something invalid or abusive: the caller charges it `points` (see Penalties) */
   onMisbehaviour: (peer: string, points: number, reason: string) => void;
 }
@@ -73,7 +75,6 @@ export class CatalogReplicator {
   private readonly syncing = new Map<string, Promise<number>>();
   private timer: NodeJS.Timeout | undefined;
   private hintTimer: NodeJS.Timeout | undefined;
-  private readonly verifier = new VerifyPool();
 
   constructor(opts: ReplicatorOptions) {
     this.opts = opts;
@@ -112,7 +113,6 @@ export class CatalogReplicator {
   stop(): void {
     clearInterval(this.timer);
     clearTimeout(this.hintTimer);
-    void this.verifier.close();
   }
 
   private hintDigest(): void {
@@ -210,7 +210,7 @@ export class CatalogReplicator {
         const answer = await next;
         next = fetch(i + 1);
         if (!Records.Check(answer)) throw new Error("peer answered records with something else");
-        const outcomes = await this.verifier.verify(answer);
+        const outcomes = await this.opts.verifier.verify(answer);
         const summary = store.applyAll(outcomes.flatMap((o) => ("record" in o ? [o.record] : [])));
         changed += summary.added + summary.updated;
         const rejected = outcomes.flatMap((o) => ("reason" in o ? [o.reason] : []));

@@ -1,5 +1,5 @@
 import type { P2PService } from "../p2p/index.ts";
-import { AscendError } from "../utils/errors.ts";
+import { AscendError, errorMessage } from "../utils/errors.ts";
 import type { Logger } from "../utils/logger.ts";
 import { ownedId, recordKey } from "./ids.ts";
 import type { RecordKind, UnsignedRecord } from "./records.ts";
@@ -7,6 +7,8 @@ import { CatalogReplicator } from "./replicator.ts";
 import { CatalogSearch } from "./search.ts";
 import { signRecord, type SigningKeys, type VerifiedRecord } from "./signing.ts";
 import { CatalogStore } from "./store.ts";
+import { CatalogJournal } from "./journal.ts";
+import { VerifyPool } from "./verify_pool.ts";
 
 export interface CatalogChange {
   action: "added" | "updated" | "deleted";
@@ -25,21 +27,38 @@ export class CatalogService {
   private readonly replicator: CatalogReplicator;
   private readonly peerId: string;
   private keys: SigningKeys | undefined;
+  private readonly log: Logger;
+  private readonly verifier = new VerifyPool();
+  private readonly journal: CatalogJournal | undefined;
+  private loaded: Promise<void> | undefined;
 
-  constructor(opts: { p2p: P2PService; log: Logger; onMisbehaviour: (peer: string, points: number, reason: string) => void }) {
+  constructor(opts: {
+    p2p: P2PService;
+    log: Logger;
+    onMisbehaviour: (peer: string, points: number, reason: string) => void;
+    /** where the catalog is kept between runs (see journal.ts); unset: memory only */
+    journalPath?: string;
+  }) {
     this.peerId = opts.p2p.peerId;
+    this.log = opts.log;
     // a failing listener (the event stream, the index) is a bug of ours, not of the peer that sent the record
     this.store = new CatalogStore({ onListenerError: (err) => opts.log.error({ module: "catalog", err }, "a catalog listener failed") });
     this.search = new CatalogSearch(this.store);
-    this.replicator = new CatalogReplicator({ p2p: opts.p2p, store: this.store, log: opts.log, onMisbehaviour: opts.onMisbehaviour });
+    this.replicator = new CatalogReplicator({ p2p: opts.p2p, store: this.store, log: opts.log, verifier: this.verifier, onMisbehaviour: opts.onMisbehaviour });
+    this.journal = opts.journalPath ? new CatalogJournal(opts.journalPath, opts.log) : undefined;
   }
 
-  start(): Promise<void> {
-    return this.replicator.start();
+  /** Starts replication at once; the catalog kept on disk loads meanwhile, in the background. */
+  async start(): Promise<void> {
+    this.loaded = this.journal?.attach(this.store, this.verifier).catch((err: unknown) => this.log.error({ module: "catalog" }, `could not load the catalog from disk: ${errorMessage(err)}`));
+    await this.replicator.start();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.replicator.stop();
+    await this.loaded;
+    await this.journal?.close();
+    await this.verifier.close();
     this.search.close();
   }
 

@@ -98,6 +98,28 @@ export class NodeProcess {
     return fetch(this.url + path, { ...rest, headers });
   }
 
+  /** Resolves when the node's output (its log) matches `pattern`: for what the node says but offers no event for. */
+  waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(this.output)) return false;
+        clearTimeout(timer);
+        this.child.stdout?.off("data", check);
+        this.child.stderr?.off("data", check);
+        resolve();
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.child.stdout?.off("data", check);
+        this.child.stderr?.off("data", check);
+        reject(new Error(`the node never logged ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-2000)}`));
+      }, timeoutMs);
+      if (check()) return;
+      this.child.stdout?.on("data", check);
+      this.child.stderr?.on("data", check);
+    });
+  }
+
   exit(): Promise<RunResult> {
     return this.exited;
   }

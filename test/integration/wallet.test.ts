@@ -23,7 +23,8 @@ describe("wallet and chain through the node's API", function () {
   let token: Contract;
   before(async () => {
     chain = await HardhatNodeProcess.start();
-    const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true });
+    // no request cache: a cached nonce would reuse the deployments' nonces for the token
+    const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     const deployer = devWallet(0).connect(provider);
     await writeDeployment(deployments, await deployAll(deployer));
     // the ERC-20 the wallet shows beside ETH (a plain OpenZeppelin token, 18 decimals, symbol TEST)
