@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { NodeConnection } from "./node/connection.ts";
 import type { KeystorePassword } from "./secrets.ts";
 import { NodeStatusPanel } from "./webviews/node_status_panel.ts";
-import { shortAddress } from "./status_bar.ts";
+import { shortAddress } from "./short.ts";
 
 interface Action extends vscode.QuickPickItem {
   run?: () => unknown;

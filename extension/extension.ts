@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): AscendNetApi {
   context.subscriptions.push(
     logs,
     statusBar,
-    ...registerViews(connection),
+    ...registerViews(connection, context),
     ...registerCommands({ connection, password, logs, dataDir: () => settings.dataDir, extensionUri: context.extensionUri }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("ascendnet.dataDir")) {

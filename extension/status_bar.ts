@@ -1,9 +1,6 @@
 import * as vscode from "vscode";
 import type { ConnectionState } from "./node/connection.ts";
-
-export function shortAddress(address: string | null): string {
-  return address ? `${address.slice(0, 6)}…${address.slice(-4)}` : "no wallet yet";
-}
+import { shortAddress } from "./short.ts";
 
 /** One status bar item: node state, peer count, short wallet address. Click: the status quick pick. */
 export class NodeStatusBar implements vscode.Disposable {

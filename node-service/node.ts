@@ -157,6 +157,11 @@ export class AscendNode {
           publishRecord: async (input) => ({ record: await this.catalog.publish(input) }),
           catalogDigest: () => ({ digest: this.catalog.store.digest(), size: this.catalog.store.size }),
           listPrompts: (query) => this.catalog.search.query(query),
+          getPrompt: ({ id }) => {
+            const hit = this.catalog.search.get(id);
+            if (!hit) throw new AscendError("NOT_FOUND", `no prompt listing ${id}`);
+            return hit;
+          },
           wallet: () => this.walletInfo(),
           walletFaucet: () => this.payments.faucet(),
           shutdown: () => {

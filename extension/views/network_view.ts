@@ -1,10 +1,7 @@
 import * as vscode from "vscode";
 import type { PeerInfo } from "../../node-service/api/protocol.ts";
 import type { NodeConnection } from "../node/connection.ts";
-
-function shortPeerId(id: string): string {
-  return `${id.slice(0, 8)}…${id.slice(-6)}`;
-}
+import { shortPeerId } from "../short.ts";
 
 /** The Network view: the node's connected peers, updated live from the node's `peer` events. */
 export class NetworkView implements vscode.TreeDataProvider<PeerInfo>, vscode.Disposable {

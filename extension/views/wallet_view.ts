@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { ChainStatus, WalletInfo } from "../../node-service/api/protocol.ts";
 import type { WalletBalances } from "../../node-service/payments/status.ts";
 import type { NodeConnection } from "../node/connection.ts";
-import { shortAddress } from "../status_bar.ts";
+import { shortAddress } from "../short.ts";
 import { formatEther, formatUnits } from "../wei.ts";
 
 export const WALLET_VIEW_ID = "ascendnet.wallet";

@@ -4,12 +4,14 @@
  * Import only types and schemas from here: nothing in this file touches the node's internals.
  */
 import Type, { type Static, type TSchema } from "typebox";
-import { CatalogRecordSchema, RECORD_KINDS } from "../catalog/records.ts";
-import { SearchQuerySchema } from "../catalog/search.ts";
+import { CatalogRecordSchema, RECORD_KINDS, RecordIdSchema } from "../catalog/records.ts";
+import { MAX_SEARCH_LIMIT, SearchQuerySchema } from "../catalog/search.ts";
 import { NodeSettingsSchema } from "../storage/settings.ts";
 import { ChainStatusSchema, WalletBalancesSchema, type ChainStatus } from "../payments/status.ts";
 
 export { ChainStatusSchema, WalletBalancesSchema, type ChainStatus };
+/** the most listings one `listPrompts` call answers (its `limit`) */
+export { MAX_SEARCH_LIMIT };
 
 export const API_PREFIX = "/api";
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -91,16 +93,18 @@ export const PublishRecordSchema = Type.Object(
 );
 export const RecordResponseSchema = Type.Object({ record: CatalogRecordSchema });
 export const CatalogDigestSchema = Type.Object({ digest: Type.String(), size: Type.Integer({ minimum: 0 }) });
+/** One listing as search answers it: the signed record and its rating summary. */
+export const PromptHitSchema = Type.Object({
+  record: CatalogRecordSchema,
+  rating: Type.Object({ count: Type.Integer(), average: Type.Union([Type.Number(), Type.Null()]) }),
+  score: Type.Optional(Type.Number()),
+});
+export type PromptHit = Static<typeof PromptHitSchema>;
 export const PromptListSchema = Type.Object({
   total: Type.Integer({ minimum: 0 }),
-  items: Type.Array(
-    Type.Object({
-      record: CatalogRecordSchema,
-      rating: Type.Object({ count: Type.Integer(), average: Type.Union([Type.Number(), Type.Null()]) }),
-      score: Type.Optional(Type.Number()),
-    }),
-  ),
+  items: Type.Array(PromptHitSchema),
 });
+export const GetPromptSchema = Type.Object({ id: RecordIdSchema }, { additionalProperties: false });
 
 export const DialSchema = Type.Object({ multiaddr: Type.String({ pattern: "^/", maxLength: 512, description: "a multiaddr ending in /p2p/<peerId>" }) }, { additionalProperties: false });
 export const DialResultSchema = Type.Object({ peerId: Type.String() });
@@ -131,6 +135,7 @@ export const Routes = {
   publishRecord: { method: "POST", path: "/api/catalog/records", body: PublishRecordSchema, response: RecordResponseSchema },
   catalogDigest: { method: "GET", path: "/api/catalog/digest", response: CatalogDigestSchema },
   listPrompts: { method: "GET", path: "/api/prompts/list", query: SearchQuerySchema, response: PromptListSchema },
+  getPrompt: { method: "GET", path: "/api/prompts/get", query: GetPromptSchema, response: PromptHitSchema },
   wallet: { method: "GET", path: "/api/wallet", response: WalletInfoSchema },
   walletFaucet: { method: "POST", path: "/api/wallet/faucet", response: WalletBalancesSchema },
 } as const satisfies Record<string, RouteDef>;

@@ -169,6 +169,12 @@ export class CatalogSearch {
     return { total, items };
   }
 
+  /** The listing `id` with its rating, as a query would answer it; undefined when not listed (or delisted). */
+  get(id: string): SearchHit | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.hit(slot);
+  }
+
   private order(sort: SearchSort): SortedList<number> {
     if (sort === "price-asc" || sort === "price-desc") return this.cheapest;
     if (sort === "rating") return this.bestRated;

@@ -40,16 +40,53 @@ export const pageSteps = {
     await view.getByText(String(expected), { exact: false }).first().waitFor({ state: "visible", timeout: 15_000 });
     return view.innerText();
   },
-  dashboardText: async (page: Page) => {
-    // webview content lives in nested iframes; wait for the Preact app to render its summary
+  /** the rows of the Marketplace tree (level 1: groups, 2: listings) as label and description, once a row shows `expected` */
+  marketplaceRows: async (page: Page, expected: unknown) => {
+    const view = viewPane(page, /marketplace/i);
+    await view.locator(".monaco-list-row", { hasText: String(expected) }).first().waitFor({ state: "visible", timeout: 15_000 });
+    return view.locator(".monaco-list-row").evaluateAll((rows) =>
+      rows.map((r) => ({
+        level: Number(r.getAttribute("aria-level")),
+        label: r.querySelector(".label-name")?.textContent?.trim() ?? "",
+        description: r.querySelector(".label-description")?.textContent?.trim() ?? "",
+      })),
+    );
+  },
+  /**
+   * Types `text` into the open quick input, waits until the item `pick` shows and the item `gone` (one
+   * the answer to `text` leaves out) no longer does, and picks `pick`; returns the items shown then.
+   */
+  quickPick: async (page: Page, arg: unknown) => {
+    const { text, pick, gone } = arg as { text: string; pick: string; gone: string };
+    const widget = page.locator(".quick-input-widget");
+    await widget.locator("input").first().fill(text);
+    const item = widget.locator(".monaco-list-row", { hasText: pick }).first();
+    await item.waitFor({ state: "visible", timeout: 10_000 });
+    await widget.locator(".monaco-list-row", { hasText: gone }).first().waitFor({ state: "hidden", timeout: 10_000 });
+    const shown = await widget.locator(".monaco-list-row").allInnerTexts();
+    await item.click();
+    return shown.map((t) => t.replace(/\s+/g, " ").trim());
+  },
+  /** the text of the webview whose page shows `expected`, once its Preact app rendered it */
+  webviewText: async (page: Page, expected: unknown) => {
+    // webview content lives in nested iframes
     for (let i = 0; i < 100; i++) {
       for (const frame of page.frames()) {
-        const text = await frame.locator("main").innerText({ timeout: 200 }).catch(() => "");
-        if (text.includes("Connected")) return text;
+        // most frames (the workbench, webview hosts) have no <main>: skip them without waiting
+        const main = frame.locator("main");
+        if ((await main.count().catch(() => 0)) === 0) continue;
+        const text = await main.innerText({ timeout: 200 }).catch(() => "");
+        if (text.includes(String(expected))) return text;
       }
       await page.waitForTimeout(100);
     }
-    throw new Error("the dashboard webview did not render");
+    throw new Error(`no webview rendered "${String(expected)}"`);
+  },
+  /** a PNG of the window as it is now, into test-artifacts/<name>.png */
+  screenshot: async (page: Page, name: unknown) => {
+    const path = join(ARTIFACTS, `${String(name)}.png`);
+    await page.screenshot({ path });
+    return path;
   },
 };
 
@@ -73,7 +110,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         timeoutMs: 240_000,
       });
       assert.equal(result.exitCode, 0, `the in-editor suite failed:\n${result.report}`);
-      assert.match(result.report, /9 passing/);
+      assert.match(result.report, /10 passing/);
       assert.ok(result.screenshot && existsSync(result.screenshot), "a screenshot is saved as an artifact");
     } finally {
       data.remove();

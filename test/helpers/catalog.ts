@@ -1,12 +1,10 @@
-import { createHash } from "node:crypto";
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { Wallet } from "ethers";
 import { makeWalletProof } from "../../node-service/catalog/index.ts";
 import type { NodeProcess } from "./node_process.ts";
 
-// a CIDv1 (raw, sha2-256) in base32: the shape a listing points at; the content itself is not fetched here
-export const SAMPLE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+export { promptBody, SAMPLE_CID } from "./listings.ts";
 
 /** A fresh record author: libp2p key, PeerId, wallet and the proof that binds them, ready for signRecord. */
 export async function catalogIdentity() {
@@ -17,22 +15,6 @@ export async function catalogIdentity() {
   return { privateKey, peerId, wallet, walletProof, keys: { privateKey, walletProof } };
 }
 export type CatalogIdentity = Awaited<ReturnType<typeof catalogIdentity>>;
-
-export function promptBody(n: number, extra: Partial<Record<string, unknown>> = {}) {
-  return {
-    title: `Prompt number ${n}`,
-    description: `A test listing, number ${n}, for catalog replication.`,
-    tags: ["test", n % 2 ? "odd" : "even"],
-    model: "gpt-5",
-    price: String(1_000_000_000_000_000 + n),
-    currency: "ETH",
-    license: "single-user",
-    preview: "Summarise ${selection} in three bullet points.",
-    contentCid: SAMPLE_CID,
-    contentHash: "0x" + createHash("sha256").update(`content ${n}`).digest("hex"),
-    ...extra,
-  };
-}
 
 export async function publish(node: NodeProcess, name: string, body: unknown): Promise<{ record: { id: string; version: number } }> {
   const res = await node.fetch("/api/catalog/records", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "prompt", name, body }) });

@@ -39,6 +39,14 @@ describe("catalog: signed records every node converges on", function () {
       const listed = (await (await nodes[4]!.fetch("/api/prompts/list?text=number")).json()) as { total: number; items: Array<{ record: { id: string } }> };
       assert.equal(listed.total, 1);
       assert.equal(listed.items[0]!.record.id, record.id);
+      // one listing by id, as the list answers it (the extension's detail panel reads it so)
+      const one = await nodes[4]!.fetch(`/api/prompts/get?id=${encodeURIComponent(record.id)}`);
+      assert.equal(one.status, 200);
+      const { score: _, ...hit } = listed.items[0] as { score?: number };
+      assert.deepEqual(await one.json(), hit);
+      const missing = await nodes[4]!.fetch(`/api/prompts/get?id=${encodeURIComponent(record.id + "x")}`);
+      assert.equal(missing.status, 404);
+      assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
     } finally {
       for (const t of taps) t.close();
     }

@@ -195,6 +195,16 @@ describe("catalog search", () => {
     assert.deepEqual(names(query({ text: "react" })).sort(), ["l0", "l3"]);
   });
 
+  it("gets one listing by id with its rating, as a query answers it, until it is delisted", async () => {
+    store.apply(await rate(bob, "l2", 4));
+    const hit = search.get(id("l2"));
+    assert.deepEqual(hit, query({ text: "summarise" }).items.map(({ score: _, ...h }) => h)[0]);
+    assert.deepEqual(hit?.rating, { average: 4, count: 1 });
+    assert.equal(search.get(id("nothing")), undefined);
+    store.apply(await signRecord({ kind: "prompt", id: id("l2"), version: 2, deleted: true }, alice.keys));
+    assert.equal(search.get(id("l2")), undefined);
+  });
+
   it("pages a large result the same whether a page is sorted whole or selected", async () => {
     // 120 listings that say "alpha" alike (one large group of equal scores, dates partly equal),
     // 100 that say it in varied amounts, and the fixtures that do not say it at all

@@ -1,10 +1,12 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { LogRecord } from "../../node-service/api/protocol.ts";
-import type { NodeView } from "../protocol.ts";
+import type { FromWebview, NodeView, ToWebview } from "../protocol.ts";
 import "../toolkit.ts";
 import "./style.css";
-import { onMessage, post } from "../vscode_api.ts";
+import { channel } from "../vscode_api.ts";
+
+const { post, onMessage } = channel<ToWebview, FromWebview>();
 
 const MAX_LINES = 200;
 

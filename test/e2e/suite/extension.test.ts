@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import type { AscendNetApi } from "../../../extension/extension.ts";
 import type { ConnectionState } from "../../../extension/node/connection.ts";
+import { promptBody } from "../../helpers/listings.ts";
 import { log, pageStep } from "./page.ts";
 
 const EXTENSION_ID = "ascendnet.ascendnet";
@@ -58,7 +59,7 @@ describe("AscendNet extension in VS Code", function () {
 
   it("contributes its commands under the AscendNet category", async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ["ascendnet.showNodeStatus", "ascendnet.restartNode", "ascendnet.openLogs", "ascendnet.openNodeDashboard", "ascendnet.setWalletPassword", "ascendnet.wallet.refresh", "ascendnet.wallet.copyAddress", "ascendnet.wallet.faucet"]) {
+    for (const id of ["ascendnet.showNodeStatus", "ascendnet.restartNode", "ascendnet.openLogs", "ascendnet.openNodeDashboard", "ascendnet.setWalletPassword", "ascendnet.wallet.refresh", "ascendnet.wallet.copyAddress", "ascendnet.wallet.faucet", "ascendnet.searchPrompts", "ascendnet.openPrompt", "ascendnet.marketplace.refresh", "ascendnet.marketplace.groupBy"]) {
       assert.ok(all.includes(id), id);
     }
   });
@@ -78,6 +79,61 @@ describe("AscendNet extension in VS Code", function () {
     log(`wallet view: ${text.replace(/\s+/g, " ")}`);
     assert.ok(text.includes(`${address.slice(0, 6)}…${address.slice(-4)}`), `the Wallet view shows ${address}`);
     assert.doesNotMatch(text, /ETH/, "no balances without a chain");
+  });
+
+  it("lists published prompts in the Marketplace by tag, finds one with Search Prompts and opens its detail panel, which follows the listing", async () => {
+    const lock = readLockFile();
+    const publish = async (name: string, body: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${lock.port}/api/catalog/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${lock.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body === null ? { kind: "prompt", name, deleted: true } : { kind: "prompt", name, body }),
+      });
+      assert.equal(res.status, 200, `publishing ${name}: ${await res.text()}`);
+    };
+    await publish("refactor", promptBody(1, { title: "Refactor legacy callbacks", tags: ["refactoring"], price: "2500000000000000" }));
+    await publish("tests", promptBody(2, { title: "Write table-driven tests", tags: ["testing"], price: "1000000000000000" }));
+
+    // both arrive as catalog events; the view reads the catalog once they stop coming
+    const rows = await pageStep<Array<{ level: number; label: string; description: string }>>("marketplaceRows", "Write table-driven tests");
+    log(`marketplace: ${JSON.stringify(rows)}`);
+    const under = (title: string) => {
+      const i = rows.findIndex((r) => r.label === title);
+      assert.ok(i > 0, `${title} is listed`);
+      assert.equal(rows[i]!.level, 2, `${title} is inside a group`);
+      return { row: rows[i]!, group: rows.slice(0, i).findLast((r) => r.level === 1)! };
+    };
+    const refactor = under("Refactor legacy callbacks");
+    assert.deepEqual(refactor.group, { level: 1, label: "refactoring", description: "1 prompt" });
+    assert.equal(refactor.row.description, "0.0025 ETH · No ratings yet");
+    const tests = under("Write table-driven tests");
+    assert.equal(tests.group.label, "testing");
+    assert.equal(tests.row.description, "0.001 ETH · No ratings yet");
+
+    // not awaited: the command resolves once the quick pick is open, the page step types into it
+    void vscode.commands.executeCommand("ascendnet.searchPrompts");
+    // the list first shows the newest listings, then the node's answer to "table"
+    const shown = await pageStep<string[]>("quickPick", { text: "table", pick: "Write table-driven tests", gone: "Refactor legacy callbacks" });
+    log(`search: ${JSON.stringify(shown)}`);
+    assert.equal(shown.length, 1, "only the listing that says 'table' is found");
+    assert.match(shown[0]!, /Write table-driven tests.*0\.001 ETH · No ratings yet.*gpt-5 · #testing/);
+
+    const detail = await pageStep<string>("webviewText", "marketplace fee");
+    log(`detail panel: ${detail.replace(/\s+/g, " ")}`);
+    assert.match(detail, /Write table-driven tests/);
+    assert.match(detail, /You pay 0\.001 ETH/);
+    assert.match(detail, /of which marketplace fee \(3%\): 0\.00003 ETH · seller receives: 0\.00097 ETH/);
+    assert.match(detail, /Summarise \$\{selection\} in three bullet points\./, "the public preview");
+    await pageStep("screenshot", "vscode-e2e-marketplace");
+
+    // the seller changes the listing, then withdraws it: the open panel follows
+    await publish("tests", promptBody(2, { title: "Write table-driven tests, v2", tags: ["testing"], price: "2000000000000000" }));
+    const updated = await pageStep<string>("webviewText", "Updated by the seller");
+    assert.match(updated, /Write table-driven tests, v2/);
+    assert.match(updated, /You pay 0\.002 ETH/);
+    await publish("tests", null);
+    assert.match(await pageStep<string>("webviewText", "withdrawn"), /The seller has withdrawn this listing/);
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
   });
 
   it("lists a peer that joins in the Network view, live", async () => {
@@ -108,7 +164,7 @@ describe("AscendNet extension in VS Code", function () {
 
   it("opens the node dashboard webview", async () => {
     await vscode.commands.executeCommand("ascendnet.openNodeDashboard");
-    const body = await pageStep<string>("dashboardText");
+    const body = await pageStep<string>("webviewText", "Connected");
     const s = api.state();
     assert.ok(s.kind === "connected");
     assert.match(body, /Connected · 0 peers/);
