@@ -11,8 +11,8 @@ import type { AscendLibp2p, AscendLibp2pInit } from "../../p2p/index.ts";
 import { AscendError, errorMessage } from "../../utils/errors.ts";
 import { ensurePrivateDir } from "../../utils/fs.ts";
 import type { Logger } from "../../utils/logger.ts";
-import { DEFAULT_GET_TIMEOUT_MS, DEFAULT_MAX_BYTES, type ContentStats, type ContentStore, type GetOptions } from "./types.ts";
-import { IMPORT_SETTINGS, collect, deadline, notFound, parseCid, tooLarge, verifyContent } from "./verify.ts";
+import type { ContentStats, ContentStore, GetOptions } from "./types.ts";
+import { IMPORT_SETTINGS, bounded, parseCid, readVerified } from "./verify.ts";
 
 /** Where the embedded node keeps blocks (`blocks/`, one file each) and pins (`datastore/`). */
 export const IPFS_DIR = "ipfs";
@@ -84,32 +84,16 @@ export class HeliaContentStore implements ContentStore {
 
   async get(cidText: string, opts: GetOptions = {}): Promise<Uint8Array> {
     const cid = parseCid(cidText);
-    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    const { signal, timeoutMs } = deadline(opts, DEFAULT_GET_TIMEOUT_MS);
-    let bytes: Uint8Array;
-    try {
-      // one byte past the cap is enough to know the content is too large, without fetching the rest
-      bytes = await collect(this.fs.cat(cid, { signal, length: maxBytes + 1 }), maxBytes, () => tooLarge(cid, maxBytes));
-    } catch (err) {
-      // A block that fails its hash check is dropped and wanted again, so tampered content ends
-      // here too: never as bytes.
-      if (signal.aborted && !opts.signal?.aborted) throw notFound(cid, timeoutMs);
-      throw err;
-    }
-    await verifyContent(cid, bytes);
-    return bytes;
+    // a block that fails its hash check is dropped and wanted again: tampered content times out
+    return readVerified(cid, opts, (signal, length) => this.fs.cat(cid, { signal, length }));
   }
 
   async pin(cidText: string, opts: GetOptions = {}): Promise<void> {
     const cid = parseCid(cidText);
     if (await this.helia.pins.isPinned(cid)) return;
-    const { signal, timeoutMs } = deadline(opts, DEFAULT_GET_TIMEOUT_MS);
-    try {
+    await bounded(cid, opts, async (signal) => {
       for await (const _ of this.helia.pins.add(cid, { signal }));
-    } catch (err) {
-      if (signal.aborted && !opts.signal?.aborted) throw notFound(cid, timeoutMs);
-      throw err;
-    }
+    });
   }
 
   async unpin(cidText: string): Promise<void> {
@@ -118,7 +102,7 @@ export class HeliaContentStore implements ContentStore {
     for await (const _ of this.helia.pins.rm(cid));
   }
 
-  isPinned(cidText: string): Promise<boolean> {
+  async isPinned(cidText: string): Promise<boolean> {
     return this.helia.pins.isPinned(parseCid(cidText));
   }
 

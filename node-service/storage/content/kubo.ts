@@ -1,8 +1,8 @@
 import { create, type KuboRPCClient } from "kubo-rpc-client";
 import { AscendError, errorMessage } from "../../utils/errors.ts";
 import type { Logger } from "../../utils/logger.ts";
-import { DEFAULT_GET_TIMEOUT_MS, DEFAULT_MAX_BYTES, type ContentStats, type ContentStore, type GetOptions } from "./types.ts";
-import { CHUNK_BYTES, collect, deadline, notFound, parseCid, tooLarge, verifyContent } from "./verify.ts";
+import type { ContentStats, ContentStore, GetOptions } from "./types.ts";
+import { CHUNK_BYTES, bounded, parseCid, readVerified } from "./verify.ts";
 
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -64,23 +64,12 @@ export class KuboContentStore implements ContentStore {
 
   async get(cidText: string, opts: GetOptions = {}): Promise<Uint8Array> {
     const cid = parseCid(cidText);
-    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    const { signal, timeoutMs } = deadline(opts, DEFAULT_GET_TIMEOUT_MS);
-    const bytes = await this.call(() => collect(this.client.cat(cid, { signal, length: maxBytes + 1 }), maxBytes, () => tooLarge(cid, maxBytes))).catch((err: unknown) => {
-      if (signal.aborted && !opts.signal?.aborted) throw notFound(cid, timeoutMs);
-      throw err;
-    });
-    await verifyContent(cid, bytes);
-    return bytes;
+    return this.call(() => readVerified(cid, opts, (signal, length) => this.client.cat(cid, { signal, length })));
   }
 
   async pin(cidText: string, opts: GetOptions = {}): Promise<void> {
     const cid = parseCid(cidText);
-    const { signal, timeoutMs } = deadline(opts, DEFAULT_GET_TIMEOUT_MS);
-    await this.call(() => this.client.pin.add(cid, { signal })).catch((err: unknown) => {
-      if (signal.aborted && !opts.signal?.aborted) throw notFound(cid, timeoutMs);
-      throw err;
-    });
+    await this.call(() => bounded(cid, opts, (signal) => this.client.pin.add(cid, { signal })));
   }
 
   async unpin(cidText: string): Promise<void> {

@@ -3,6 +3,7 @@ import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
 import { AscendError, errorMessage } from "../../utils/errors.ts";
+import { DEFAULT_GET_TIMEOUT_MS, DEFAULT_MAX_BYTES, type GetOptions } from "./types.ts";
 
 export const CHUNK_BYTES = 1_048_576;
 
@@ -39,29 +40,41 @@ export async function verifyContent(cid: CID, bytes: Uint8Array): Promise<void> 
   }
 }
 
-/** A caller's signal and a deadline in one. */
-export function deadline(opts: { signal?: AbortSignal; timeoutMs?: number }, fallbackMs: number): { signal: AbortSignal; timeoutMs: number } {
-  const timeoutMs = opts.timeoutMs ?? fallbackMs;
+/**
+ * Runs a fetch of `cid` under the caller's signal and a deadline (default 30 s). Content nobody
+ * has would otherwise be wanted forever, and so would content whose blocks fail their hash: both
+ * end as NOT_FOUND, with the time waited.
+ */
+export async function bounded<T>(cid: CID, opts: GetOptions, fetch: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_GET_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout, timeoutMs };
-}
-
-export function notFound(cid: CID | string, timeoutMs: number): AscendError {
-  return new AscendError("NOT_FOUND", `content ${cid} was not found on any connected peer within ${Math.round(timeoutMs / 100) / 10} s`);
-}
-
-export function tooLarge(cid: CID | string, maxBytes: number): AscendError {
-  return new AscendError("PAYLOAD_TOO_LARGE", `content ${cid} is larger than ${maxBytes} bytes`);
-}
-
-/** Collects chunks into one buffer, refusing more than `maxBytes`. */
-export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: number, onTooLarge: () => Error): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.length;
-    if (size > maxBytes) throw onTooLarge();
-    parts.push(chunk);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  try {
+    return await fetch(signal);
+  } catch (err) {
+    if (timeout.aborted && !opts.signal?.aborted) {
+      throw new AscendError("NOT_FOUND", `content ${cid} was not found on any connected peer within ${Math.round(timeoutMs / 100) / 10} s`);
+    }
+    throw err;
   }
-  return Buffer.concat(parts, size);
+}
+
+/**
+ * Reads content through a backend's `cat`, bounded in time, capped at `maxBytes` (one byte past the
+ * cap tells that it is too large without fetching the rest) and checked against its CID.
+ */
+export async function readVerified(cid: CID, opts: GetOptions, cat: (signal: AbortSignal, length: number) => AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const bytes = await bounded(cid, opts, async (signal) => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of cat(signal, maxBytes + 1)) {
+      size += chunk.length;
+      if (size > maxBytes) throw new AscendError("PAYLOAD_TOO_LARGE", `content ${cid} is larger than ${maxBytes} bytes`);
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, size);
+  });
+  await verifyContent(cid, bytes);
+  return bytes;
 }
