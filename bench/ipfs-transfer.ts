@@ -15,22 +15,31 @@ class Side {
   readonly child: ChildProcess;
   private readonly lines: Interface;
   private readonly pending: Array<(line: string) => void> = [];
+  // a line may come before anyone asks for it (the two sides start at once)
+  private readonly early: string[] = [];
 
   constructor() {
     this.child = spawn(process.execPath, [join(import.meta.dirname, "_ipfs_node.ts")], { stdio: ["pipe", "pipe", "inherit"] });
     this.lines = createInterface({ input: this.child.stdout! });
-    this.lines.on("line", (line) => this.pending.shift()?.(line));
+    this.lines.on("line", (line) => {
+      const take = this.pending.shift();
+      if (take) take(line);
+      else this.early.push(line);
+    });
   }
 
   /** The next line the side prints (its answer to the last command, or its address at start). */
   next(): Promise<string[]> {
-    return new Promise((resolve, reject) =>
-      this.pending.push((line) => {
+    return new Promise((resolve, reject) => {
+      const take = (line: string) => {
         const words = line.split(" ");
         if (words[0] === "error") reject(new Error(line));
         else resolve(words);
-      }),
-    );
+      };
+      const line = this.early.shift();
+      if (line !== undefined) take(line);
+      else this.pending.push(take);
+    });
   }
 
   ask(command: string): Promise<string[]> {
