@@ -1,12 +1,12 @@
 import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
-import { EventBus, startApiServer, type ApiServer, type ChainStatus, type Health, type SubsystemStateValue, type WalletInfo } from "./api/index.ts";
+import { EventBus, MAX_API_CONTENT_BYTES, startApiServer, type ApiServer, type ChainStatus, type Health, type SubsystemStateValue, type WalletInfo } from "./api/index.ts";
 import { KeyManager } from "./auth/index.ts";
 import { CATALOG_TOPIC, CatalogService, JOURNAL_FILE, makeWalletProof } from "./catalog/index.ts";
 import { acquireLock, type HeldLock } from "./lockfile.ts";
 import { startP2P, type P2PService } from "./p2p/index.ts";
 import { DEFAULT_DEPLOYMENTS_DIR, PaymentsService } from "./payments/index.ts";
-import { StateStore } from "./storage/index.ts";
+import { HeliaContentStore, KuboContentStore, StateStore, type ContentStore } from "./storage/index.ts";
 import type { NodeConfig } from "./utils/config.ts";
 import { AscendError, errorMessage } from "./utils/errors.ts";
 import { ensurePrivateDir } from "./utils/fs.ts";
@@ -25,6 +25,7 @@ export interface StartOptions {
 interface NodeParts {
   config: NodeConfig;
   p2p: P2PService;
+  content: ContentStore;
   catalog: CatalogService;
   payments: PaymentsService;
   log: Logger;
@@ -52,6 +53,7 @@ export class AscendNode {
   readonly state: StateStore;
   readonly events: EventBus;
   readonly p2p: P2PService;
+  readonly content: ContentStore;
   readonly catalog: CatalogService;
   readonly payments: PaymentsService;
   private readonly logs: NodeLogger;
@@ -59,7 +61,7 @@ export class AscendNode {
   private readonly onStopped: ((code: number) => void) | undefined;
 
   private constructor(parts: NodeParts, onStopped: ((code: number) => void) | undefined) {
-    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p, catalog: this.catalog, payments: this.payments } = parts);
+    ({ config: this.config, log: this.log, logs: this.logs, lock: this.lock, keys: this.keys, state: this.state, events: this.events, p2p: this.p2p, content: this.content, catalog: this.catalog, payments: this.payments } = parts);
     this.onStopped = onStopped;
   }
 
@@ -79,6 +81,7 @@ export class AscendNode {
     const log = logs.logger;
     let lock: HeldLock | undefined;
     let p2p: P2PService | undefined;
+    let content: ContentStore | undefined;
     try {
       lock = await acquireLock(config.dataDir, (old) =>
         log.warn({ module: "node", stalePid: old?.pid }, `replacing a stale lock file${old ? ` left by pid ${old.pid}` : ""}`),
@@ -100,9 +103,19 @@ export class AscendNode {
         denyPeers: config.denyPeers,
         bans: state.state.bans ?? [],
         saveBans: (bans) => state.setBans(bans),
+        // embedded IPFS: Helia creates the mesh's libp2p node, so bitswap shares its PeerId and peers
+        createNode: config.ipfsApi
+          ? undefined
+          : async (init) => {
+              const helia = await HeliaContentStore.open({ dataDir: config.dataDir, libp2p: init, log });
+              content = helia;
+              return helia.libp2p;
+            },
       }).catch((err: unknown) => {
+        if (err instanceof AscendError) throw err;
         throw new AscendError("CONFIG", `the mesh cannot listen on ${config.p2pHost}:${config.p2pPort}: ${errorMessage(err)}`);
       });
+      content ??= await KuboContentStore.open({ url: config.ipfsApi!, log });
       p2p.onPeerChange((c) => events.emit({ type: "peer", action: c.action, peer: c.peer }));
       const catalog = new CatalogService({
         p2p,
@@ -123,13 +136,14 @@ export class AscendNode {
         log,
         onStatus: (chain) => events.emit({ type: "chain", chain }),
       });
-      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p, catalog, payments }, opts.onStopped);
+      const node = new AscendNode({ config, log, logs, lock, keys, state, events, p2p, content, catalog, payments }, opts.onStopped);
       await node.serve();
       node.unlockWallet(opts.password);
       return node;
     } catch (err) {
       log.error({ module: "node" }, errorMessage(err));
       await p2p?.stop().catch(() => undefined);
+      await content?.close().catch(() => undefined);
       await lock?.release();
       await logs.close();
       throw err;
@@ -164,6 +178,14 @@ export class AscendNode {
           },
           wallet: () => this.walletInfo(),
           walletFaucet: () => this.payments.faucet(),
+          addContent: async ({ data }) => {
+            const bytes = Buffer.from(data, "base64");
+            return { cid: await this.content.add(bytes), size: bytes.length };
+          },
+          getContent: async ({ cid, timeoutMs }) => {
+            const bytes = await this.content.get(cid, { timeoutMs, maxBytes: MAX_API_CONTENT_BYTES });
+            return { cid, size: bytes.length, pinned: await this.content.isPinned(cid), data: Buffer.from(bytes).toString("base64") };
+          },
           shutdown: () => {
             setImmediate(() => void this.stop("requested through the API").then(() => this.onStopped?.(0)));
             return { stopping: true as const };
@@ -236,7 +258,7 @@ export class AscendNode {
         wallet: wallet.state === "ready" ? "ready" : wallet.state === "error" ? "error" : "starting",
         p2p: this.stopping ? "off" : "ready",
         chain: CHAIN_SUBSYSTEM[this.payments.status.state],
-        ipfs: "off",
+        ipfs: this.stopping ? "off" : this.content.state,
       },
     };
   }
@@ -266,6 +288,7 @@ export class AscendNode {
         this.payments.stop();
         await this.catalog.stop();
         await this.p2p.stop();
+        await this.content.close();
       } finally {
         await this.lock.release();
         this.log.info({ module: "node" }, "stopped");

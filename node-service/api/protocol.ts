@@ -114,6 +114,23 @@ export type Settings = Static<typeof SettingsSchema>;
 
 export const ShutdownSchema = Type.Object({ stopping: Type.Literal(true) });
 
+/**
+ * Content through the local API travels as base64 inside JSON, so it fits the 64 KiB body limit:
+ * enough for a prompt. Larger content (compute inputs and outputs) stays inside the node.
+ */
+export const MAX_API_CONTENT_BYTES = 47 * 1024;
+const Base64 = (description: string) => Type.String({ pattern: "^[A-Za-z0-9+/]*={0,2}$", maxLength: 4 * Math.ceil(MAX_API_CONTENT_BYTES / 3), description });
+export const AddContentSchema = Type.Object({ data: Base64(`the bytes, base64 (at most ${MAX_API_CONTENT_BYTES} bytes)`) }, { additionalProperties: false });
+export const ContentRefSchema = Type.Object({ cid: Type.String(), size: Type.Integer({ minimum: 0 }) });
+export const GetContentQuerySchema = Type.Object(
+  {
+    cid: Type.String({ minLength: 1, maxLength: 512, description: "CID of the content" }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, description: "how long to look for it among connected peers (default 30000)" })),
+  },
+  { additionalProperties: false },
+);
+export const ContentSchema = Type.Object({ cid: Type.String(), size: Type.Integer({ minimum: 0 }), pinned: Type.Boolean(), data: Base64("the bytes, base64") });
+
 interface RouteDef {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
@@ -138,6 +155,8 @@ export const Routes = {
   getPrompt: { method: "GET", path: "/api/prompts/get", query: GetPromptSchema, response: PromptHitSchema },
   wallet: { method: "GET", path: "/api/wallet", response: WalletInfoSchema },
   walletFaucet: { method: "POST", path: "/api/wallet/faucet", response: WalletBalancesSchema },
+  addContent: { method: "POST", path: "/api/content", body: AddContentSchema, response: ContentRefSchema },
+  getContent: { method: "GET", path: "/api/content", query: GetContentQuerySchema, response: ContentSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof Routes;

@@ -1,12 +1,13 @@
 import { multiaddr } from "@multiformats/multiaddr";
 import { AscendError, errorMessage } from "../utils/errors.ts";
 import type { Logger } from "../utils/logger.ts";
-import { buildLibp2p, type AscendLibp2p, type Libp2pOptions } from "./libp2p.ts";
+import { createLibp2p } from "libp2p";
+import { libp2pOptions, type AscendLibp2p, type AscendLibp2pInit, type Libp2pOptions } from "./libp2p.ts";
 import { PeerManager, type PeerChange, type PeerInfo } from "./peers.ts";
 import { Reputation, type Ban } from "./reputation.ts";
 
 export type { PeerChange, PeerInfo } from "./peers.ts";
-export { PROTOCOL_PREFIX } from "./libp2p.ts";
+export { PROTOCOL_PREFIX, type AscendLibp2p, type AscendLibp2pInit } from "./libp2p.ts";
 export { callRpc, serveRpc, RpcError, type RpcLimits } from "./rpc.ts";
 export { BAN_THRESHOLD, type Ban } from "./reputation.ts";
 
@@ -18,6 +19,12 @@ export interface P2POptions extends Omit<Libp2pOptions, "reputation"> {
   bans: Ban[];
   /** persists the ban list whenever it changes */
   saveBans: (bans: Ban[]) => Promise<void>;
+  /**
+   * Creates the libp2p node from the options this module decides (transports, gaters, services).
+   * The embedded IPFS node passes its own, so that bitswap runs on the mesh's node; the node may
+   * come back started. Default: a bare libp2p node.
+   */
+  createNode?: (init: AscendLibp2pInit) => Promise<AscendLibp2p>;
 }
 
 /** The mesh as the rest of the node sees it. */
@@ -52,7 +59,8 @@ export async function startP2P(opts: P2POptions): Promise<P2PService> {
       opts.saveBans(reputation.bans()).catch((err: unknown) => opts.log.error({ module: "p2p", err }, "could not save the ban list"));
     },
   });
-  const node = await buildLibp2p({ ...opts, reputation });
+  const init = libp2pOptions({ ...opts, reputation });
+  const node = await (opts.createNode ? opts.createNode(init) : createLibp2p(init));
   hangUp = (peerId) => {
     const conns = node.getConnections().filter((c) => c.remotePeer.toString() === peerId);
     for (const c of conns) void c.close().catch(() => c.abort(new Error("banned")));

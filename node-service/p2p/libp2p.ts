@@ -10,7 +10,7 @@ import { ping } from "@libp2p/ping";
 import { tcp } from "@libp2p/tcp";
 import { yamux } from "@libp2p/yamux";
 import type { Multiaddr } from "@multiformats/multiaddr";
-import { createLibp2p } from "libp2p";
+import { createLibp2p, type Libp2pOptions as Libp2pInit } from "libp2p";
 import { BAN_THRESHOLD, type Reputation } from "./reputation.ts";
 
 export const PROTOCOL_PREFIX = "/ascendnet";
@@ -79,15 +79,55 @@ const RECORD_TOPIC_SCORE = {
   invalidMessageDeliveriesDecay: 0.99,
 };
 
+/** The node's services; gossipsub's score parameters read the reputation through `opts`. */
+function services(opts: Libp2pOptions) {
+  const loopbackOnly = isLoopback(opts.host);
+  return {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: `${PROTOCOL_PREFIX}/kad/1.0.0`,
+      clientMode: false,
+      // the default mapper drops loopback and LAN addresses, which is all a local mesh has
+      peerInfoMapper: loopbackOnly ? removePublicAddressesMapper : passthroughMapper,
+    }),
+    pubsub: gossipsub({
+      allowPublishToZeroTopicPeers: true,
+      fastMsgIdFn: gossipFastMsgId,
+      ignoreDuplicatePublishError: true,
+      // P5: this node's own judgement of the peer (invalid records, spam) is its gossip score. Below
+      // -10 it gets no gossip from us, below -50 none of our publishes; graylisting (no processing
+      // of its messages) sits at the ban threshold, so a misbehaving peer is still heard, and
+      // charged, until it is banned outright rather than lingering muted but connected.
+      scoreParams: {
+        appSpecificScore: (peer: string) => -opts.reputation.penalty(peer),
+        appSpecificWeight: 1,
+        // P6 (IP colocation) defends a public mesh against many identities on one address; a
+        // local devnet is all 127.0.0.1 and would otherwise graylist itself beyond 10 nodes
+        IPColocationFactorWhitelist: new Set(["127.0.0.1", "::1"]),
+        topics: Object.fromEntries(opts.recordTopics.map((topic) => [topic, RECORD_TOPIC_SCORE])),
+      },
+      scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -BAN_THRESHOLD },
+    }),
+  };
+}
+
+type ServiceFactories = ReturnType<typeof services>;
+export type AscendServices = { [K in keyof ServiceFactories]: ReturnType<ServiceFactories[K]> };
+export type AscendLibp2pInit = Libp2pInit<AscendServices>;
+
 /**
- * The libp2p node: TCP, noise, yamux, identify, ping, Kademlia under /ascendnet, gossipsub with
- * strict signing, discovery through the configured bootstrap peers and (optionally) mDNS. Nothing
- * public is dialled unless configured. Created unstarted so that listeners attach before traffic.
+ * The libp2p node's options: TCP, noise, yamux, identify, ping, Kademlia under /ascendnet, gossipsub
+ * with strict signing, discovery through the configured bootstrap peers and (optionally) mDNS.
+ * Nothing public is dialled unless configured. Unstarted, so that listeners attach before traffic.
+ * Separate from `buildLibp2p` because the embedded IPFS node (Helia) creates the node from them:
+ * one libp2p per node, shared by the mesh and bitswap.
  */
-export function buildLibp2p(opts: Libp2pOptions) {
+export function libp2pOptions(opts: Libp2pOptions): AscendLibp2pInit {
   const loopbackOnly = isLoopback(opts.host);
   const ipVersion = opts.host.includes(":") ? "ip6" : "ip4";
-  return createLibp2p({
+  return {
     privateKey: opts.privateKey,
     start: false,
     nodeInfo: { name: "ascendnet", version: opts.agentVersion.split("/")[1] ?? "0", userAgent: opts.agentVersion },
@@ -107,36 +147,13 @@ export function buildLibp2p(opts: Libp2pOptions) {
       denyInboundEncryptedConnection: (peer) => opts.reputation.isRefused(peer.toString()),
       denyOutboundEncryptedConnection: (peer) => opts.reputation.isRefused(peer.toString()),
     },
-    services: {
-      identify: identify(),
-      identifyPush: identifyPush(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: `${PROTOCOL_PREFIX}/kad/1.0.0`,
-        clientMode: false,
-        // the default mapper drops loopback and LAN addresses, which is all a local mesh has
-        peerInfoMapper: loopbackOnly ? removePublicAddressesMapper : passthroughMapper,
-      }),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        fastMsgIdFn: gossipFastMsgId,
-        ignoreDuplicatePublishError: true,
-        // P5: this node's own judgement of the peer (invalid records, spam) is its gossip score. Below
-        // -10 it gets no gossip from us, below -50 none of our publishes; graylisting (no processing
-        // of its messages) sits at the ban threshold, so a misbehaving peer is still heard, and
-        // charged, until it is banned outright rather than lingering muted but connected.
-        scoreParams: {
-          appSpecificScore: (peer: string) => -opts.reputation.penalty(peer),
-          appSpecificWeight: 1,
-          // P6 (IP colocation) defends a public mesh against many identities on one address; a
-          // local devnet is all 127.0.0.1 and would otherwise graylist itself beyond 10 nodes
-          IPColocationFactorWhitelist: new Set(["127.0.0.1", "::1"]),
-          topics: Object.fromEntries(opts.recordTopics.map((topic) => [topic, RECORD_TOPIC_SCORE])),
-        },
-        scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -BAN_THRESHOLD },
-      }),
-    },
-  });
+    services: services(opts),
+  };
+}
+
+/** A bare libp2p node (no IPFS) with the node's options: for a Kubo-backed node, tests and benchmarks. */
+export function buildLibp2p(opts: Libp2pOptions) {
+  return createLibp2p(libp2pOptions(opts));
 }
 
 export type AscendLibp2p = Awaited<ReturnType<typeof buildLibp2p>>;

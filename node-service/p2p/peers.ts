@@ -46,6 +46,8 @@ export class PeerManager {
   }
 
   start(): void {
+    // a node created elsewhere (inside Helia) may already have connections this manager never saw
+    for (const conn of this.node.getConnections()) this.onConnect(conn.remotePeer);
     this.timer = setInterval(() => this.refreshLatencies(), LATENCY_REFRESH_MS);
     this.timer.unref();
   }
