@@ -71,7 +71,8 @@ export class CatalogJournal {
   }
 
   private append(record: VerifiedRecord): void {
-    this.pending.push(encodeRecord(record).toString("utf8"));
+    // plain JSON, not the canonical form: it is canonicalised again when verified on load
+    this.pending.push(JSON.stringify(record));
     this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
