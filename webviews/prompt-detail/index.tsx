@@ -71,9 +71,10 @@ function Listing({ listing, notice }: { listing: PromptDetail; notice: { kind: "
         </Field>
         <Field label="License">{listing.license}</Field>
         <Field label="Rating">{listing.rating}</Field>
-        <Field label="Version">
-          {listing.version}
-          {listing.createdAt !== null ? ` · listed ${new Date(listing.createdAt).toLocaleString()}` : ""}
+        {/* a record's version is the time its owner signed it (never below the previous version + 1) */}
+        <Field label="Updated">
+          {new Date(listing.version).toLocaleString()}
+          {listing.createdAt !== null && listing.createdAt !== listing.version ? ` · listed ${new Date(listing.createdAt).toLocaleString()}` : ""}
         </Field>
       </dl>
       <vscode-divider />
@@ -90,7 +91,7 @@ function App() {
     const off = onMessage((m) => {
       if (m.type === "listing") {
         setListing(m.listing);
-        setNotice(m.updated ? { kind: "updated", text: `Updated by the seller: this is version ${m.listing.version}.` } : undefined);
+        setNotice(m.updated ? { kind: "updated", text: `Updated by the seller on ${new Date(m.listing.version).toLocaleString()}.` } : undefined);
       }
       if (m.type === "delisted") setNotice({ kind: "delisted", text: "The seller has withdrawn this listing: it is no longer offered." });
     });
