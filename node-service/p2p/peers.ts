@@ -128,12 +128,11 @@ export class PeerManager {
       const latencyMs = Math.round(Math.min(...rtts) * 10) / 10;
       if (latencyMs === entry.latencyMs) continue;
       entry.latencyMs = latencyMs;
-      const info = this.info(id);
-      for (const l of this.listeners) l({ action: "updated", peer: info });
+      this.emit("updated", id);
     }
   }
 
-  private emit(action: PeerChange["action"], peer: PeerId): void {
+  private emit(action: PeerChange["action"], peer: PeerId | string): void {
     const id = peer.toString();
     if (!this.known.has(id)) return;
     const info = this.info(id);
